@@ -1,1 +1,39 @@
-export {};
+export type { RotationConfig } from './config';
+export { loadRotationConfig, splitPem } from './config';
+export type {
+  AlternateUserChange,
+  AlternateUserOutcome,
+  ConnectFailureKind,
+  ConnectionSettings,
+  DatabaseEngine,
+  EngineContext,
+  EngineEnvironment,
+  OwnPasswordChange,
+  PasswordClass,
+  TlsSettings,
+} from './engine';
+export {
+  ConfigurationError,
+  DatabaseChangeError,
+  InvalidEventError,
+  LoginFailedError,
+  RotationError,
+  SecretFormatError,
+  SecretStateError,
+  SecretsManagerError,
+  UnsafeRotationError,
+  UnsupportedEngineError,
+} from './errors';
+export type { LogFields, LogLevel, LogSink } from './logger';
+export { Logger } from './logger';
+export type { PasswordPolicy } from './password';
+export { CHARACTER_CLASSES, generatePassword, passwordPolicyProblems } from './password';
+export { describeError, Redactor } from './redactor';
+export type { RotationEvent, RotationStep } from './rotation-event';
+export { parseRotationEvent, ROTATION_STEPS } from './rotation-event';
+export type { RotationHandler, RotationHandlerOptions } from './rotation-handler';
+export { createRotationHandler } from './rotation-handler';
+export type { DatabaseSecret, SslMode } from './secret-value';
+export { alternateUsername, parseDatabaseSecret, sameHost } from './secret-value';
+export type { StrategyName } from './strategies/rotation-strategy';
+export { defaultTrustedCertificates, rdsCertificateCount, tlsSettingsFor } from './tls';

@@ -1,0 +1,109 @@
+import type { Logger } from './logger';
+import type { DatabaseSecret } from './secret-value';
+
+/**
+ * The contract between rotation-core and a database engine package.
+ *
+ * rotation-core owns the rotation protocol (events, stages, strategies, passwords, TLS policy,
+ * Secrets Manager, errors, logging); an engine supplies only what differs between databases.
+ * Engines never talk to Secrets Manager and never decide which credentials to try.
+ */
+export interface DatabaseEngine<Connection = unknown> {
+  /** Family name used in logs and errors, e.g. `postgres`. */
+  readonly family: string;
+  /** Values of the secret's `engine` key this engine accepts, e.g. `['postgres', 'aurora-postgresql']`. */
+  readonly engineNames: readonly string[];
+  readonly defaultPort: number;
+  /** Database to connect to when the secret has no `dbname`. */
+  readonly defaultDbname?: string;
+  /** Default for EXCLUDE_CHARACTERS when the variable is not set. */
+  readonly defaultExcludeCharacters: string;
+  /** Character classes every generated password must contain regardless of EXCLUDE_* (Redshift). */
+  readonly requiredPasswordClasses?: readonly PasswordClass[];
+  /** Longest username the engine accepts; core checks the alternate name against it. */
+  maxUsernameLength(env: EngineEnvironment): number;
+
+  /** Opens an authenticated session. Throws the driver's error on failure. */
+  connect(settings: ConnectionSettings): Promise<Connection>;
+  /** Closes a session; must not throw. */
+  close(connection: Connection): Promise<void>;
+  /** Tells an authentication failure from TLS, network and other failures. */
+  classifyConnectError(error: unknown): ConnectFailureKind;
+  /** The trivial query testSecret runs (`SELECT NOW()`, `SELECT 1`, `ping`). */
+  runTestQuery(connection: Connection): Promise<void>;
+
+  /** Single-user strategy: the logged-in user changes its own password. */
+  setOwnPassword(connection: Connection, change: OwnPasswordChange, context: EngineContext): Promise<void>;
+  /**
+   * Alternating-users strategy, run as the superuser: create the clone if missing, bring its
+   * privileges in line with the original's, and set `change.username`'s password.
+   * Must be idempotent: the service retries steps.
+   */
+  upsertAlternateUser(
+    superuser: Connection,
+    change: AlternateUserChange,
+    context: EngineContext,
+  ): Promise<AlternateUserOutcome>;
+}
+
+export type PasswordClass = 'uppercase' | 'lowercase' | 'digit' | 'punctuation';
+
+export type ConnectFailureKind = 'authentication' | 'tls' | 'network' | 'other';
+
+/** The environment variables an engine may read (e.g. USERNAME_CHARACTER_LIMIT). */
+export type EngineEnvironment = Readonly<Record<string, string | undefined>>;
+
+export interface TlsSettings {
+  /** PEM certificates to trust: Node's roots, the Amazon RDS CAs, and any ROTOR_CA_BUNDLE. */
+  readonly ca: readonly string[];
+  /** Host name the certificate must match. */
+  readonly servername: string;
+  readonly rejectUnauthorized: true;
+}
+
+export interface ConnectionSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  readonly dbname?: string;
+  /** `false` means plaintext. */
+  readonly tls: TlsSettings | false;
+  readonly connectTimeoutMs: number;
+  /** The whole secret, for engine-specific keys. */
+  readonly secret: DatabaseSecret;
+}
+
+export interface EngineContext {
+  readonly log: Logger;
+  readonly env: EngineEnvironment;
+}
+
+export interface OwnPasswordChange {
+  readonly username: string;
+  readonly currentPassword: string;
+  readonly newPassword: string;
+  readonly secret: DatabaseSecret;
+}
+
+/**
+ * The original user owns the privileges; `<original>_clone` is kept equal to it. Each rotation sets
+ * the password of one of the two (`username`), alternating.
+ */
+export interface AlternateUserChange {
+  /** The user whose password this rotation sets (the AWSPENDING username). */
+  readonly username: string;
+  readonly newPassword: string;
+  /** The user whose privileges the clone mirrors (the name without `_clone`). */
+  readonly originalUsername: string;
+  /** `<original>_clone`: created when missing, privileges brought in line every rotation. */
+  readonly cloneUsername: string;
+  /** The pending secret (dbname and engine-specific keys). */
+  readonly secret: DatabaseSecret;
+}
+
+export interface AlternateUserOutcome {
+  readonly created: boolean;
+  /** Short descriptions of privilege changes made, for the log (no secrets). */
+  readonly privilegeChanges: readonly string[];
+}

@@ -1,0 +1,147 @@
+import type { RotationConfig } from './config';
+import { DatabaseLogin } from './database-login';
+import type { DatabaseEngine } from './engine';
+import { type RotationErrorContext, SecretStateError } from './errors';
+import type { Logger } from './logger';
+import { generatePassword } from './password';
+import type { Redactor } from './redactor';
+import type { RotationEvent } from './rotation-event';
+import { type DatabaseSecret, parseDatabaseSecret, withChanges } from './secret-value';
+import type { SecretsGateway } from './secrets-gateway';
+import type { RotationStrategy, StepContext } from './strategies/rotation-strategy';
+
+/**
+ * One invocation: the stage checks every step makes, then the step. createSecret, testSecret and
+ * finishSecret are the same for every strategy; setSecret is the strategy's.
+ *
+ * Secrets Manager calls per step (first run): createSecret 4, setSecret 3 (+1 AWSPREVIOUS when
+ * AWSCURRENT cannot log in; +1 superuser secret for alternating users), testSecret 2,
+ * finishSecret 2. Passwords are generated locally with a CSPRNG, so GetRandomPassword is not called.
+ */
+export class RotationSteps<C> {
+  private readonly context: StepContext<C>;
+
+  constructor(
+    private readonly event: RotationEvent,
+    engine: DatabaseEngine<C>,
+    private readonly strategy: RotationStrategy,
+    config: RotationConfig,
+    secrets: SecretsGateway,
+    log: Logger,
+    redactor: Redactor,
+    errorContext: RotationErrorContext,
+  ) {
+    const rules = strategy.secretRules(engine);
+    this.context = {
+      secretId: event.SecretId,
+      token: event.ClientRequestToken,
+      engine,
+      config,
+      secrets,
+      login: new DatabaseLogin(engine, config, log, redactor, errorContext),
+      log,
+      redactor,
+      errorContext,
+      readSecret: async (selector) => {
+        const value = await secrets.getValue(event.SecretId, selector);
+        if (!value) return undefined;
+        redactor.remember(value.secretString);
+        const label = selector.versionId ? `${selector.stage} version ${selector.versionId}` : selector.stage;
+        const secret = parseDatabaseSecret(
+          value.secretString,
+          rules,
+          `the ${label} secret value`,
+          errorContext,
+        );
+        redactor.remember(secret.password);
+        return secret;
+      },
+    };
+  }
+
+  async run(): Promise<void> {
+    if (!(await this.checkStages())) return;
+    switch (this.event.Step) {
+      case 'createSecret':
+        return this.createSecret();
+      case 'setSecret':
+        return this.strategy.setSecret(this.context, await this.readPending());
+      case 'testSecret':
+        return this.testSecret();
+      case 'finishSecret':
+        return this.finishSecret();
+    }
+  }
+
+  /** False when there is nothing to do (the version is already AWSCURRENT). */
+  private async checkStages(): Promise<boolean> {
+    const { secrets, secretId, token, log, errorContext } = this.context;
+    const meta = await secrets.describe(secretId);
+    this.versions = meta.versions;
+    if (!meta.rotationEnabled) throw new SecretStateError('secret is not enabled for rotation', errorContext);
+    const stages = meta.versions[token];
+    if (!stages) throw new SecretStateError('version has no stage for rotation of the secret', errorContext);
+    if (stages.includes('AWSCURRENT')) {
+      log.info('version is already AWSCURRENT; nothing to do');
+      return false;
+    }
+    if (!stages.includes('AWSPENDING')) {
+      throw new SecretStateError('version is not set as AWSPENDING for rotation of the secret', errorContext);
+    }
+    return true;
+  }
+
+  private versions: Readonly<Record<string, readonly string[]>> = {};
+
+  private async createSecret(): Promise<void> {
+    const { secrets, secretId, token, config, log, redactor, errorContext } = this.context;
+    const existing = await secrets.getValue(secretId, { versionId: token, stage: 'AWSPENDING' });
+    if (existing) {
+      log.info('pending version already has a value; nothing to do');
+      return;
+    }
+    const current = await this.context.readSecret({ stage: 'AWSCURRENT' });
+    if (!current)
+      throw new SecretStateError('the secret has no AWSCURRENT value to rotate from', errorContext);
+    const username = this.strategy.pendingUsername(current, this.context);
+    const password = generatePassword(config.password);
+    redactor.remember(password);
+    await secrets.putPending(
+      secretId,
+      token,
+      withChanges(current, { username, password }),
+      this.event.RotationToken,
+    );
+    log.info('pending version created', { username });
+  }
+
+  private async testSecret(): Promise<void> {
+    const { login, engine, log } = this.context;
+    const pending = await this.readPending();
+    const connection = await login.login(pending, 'AWSPENDING');
+    try {
+      await engine.runTestQuery(connection);
+    } finally {
+      await login.close(connection);
+    }
+    log.info('pending credentials verified', { username: pending.username });
+  }
+
+  private async finishSecret(): Promise<void> {
+    const { secrets, secretId, token, log } = this.context;
+    const current = Object.entries(this.versions).find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
+    await secrets.moveStage(secretId, 'AWSCURRENT', token, current);
+    log.info('AWSCURRENT moved', { from: current ?? null, to: token });
+  }
+
+  private async readPending(): Promise<DatabaseSecret> {
+    const pending = await this.context.readSecret({ stage: 'AWSPENDING', versionId: this.context.token });
+    if (!pending) {
+      throw new SecretStateError(
+        'the AWSPENDING version has no value yet (createSecret has not completed)',
+        this.context.errorContext,
+      );
+    }
+    return pending;
+  }
+}

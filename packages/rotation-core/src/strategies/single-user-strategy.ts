@@ -1,0 +1,112 @@
+import type { DatabaseEngine } from '../engine';
+import { DatabaseChangeError, LoginFailedError, UnsafeRotationError } from '../errors';
+import { describeError } from '../redactor';
+import { type DatabaseSecret, type SecretRules, sameHost } from '../secret-value';
+import type { RotationStrategy, StepContext } from './rotation-strategy';
+
+/** The user changes its own password; no other credentials are involved. */
+export class SingleUserStrategy implements RotationStrategy {
+  readonly name = 'single-user' as const;
+
+  secretRules(engine: DatabaseEngine): SecretRules {
+    return {
+      engineNames: engine.engineNames,
+      defaultPort: engine.defaultPort,
+      requireEngine: true,
+      requireMasterArn: false,
+    };
+  }
+
+  pendingUsername(current: DatabaseSecret): string {
+    return current.username;
+  }
+
+  async setSecret<C>(ctx: StepContext<C>, pending: DatabaseSecret): Promise<void> {
+    // 1. An earlier try may already have changed the password.
+    const pendingLogin = await ctx.login.tryLogin(pending, 'AWSPENDING');
+    if ('connection' in pendingLogin) {
+      await ctx.login.close(pendingLogin.connection);
+      ctx.log.info('pending credentials already log in; password was set by an earlier try', {
+        username: pending.username,
+      });
+      return;
+    }
+    if (pendingLogin.failure.reason === 'network') throw pendingLogin.failure;
+
+    // 2. Pending must be for the same user on the same host as current.
+    const current = await ctx.readSecret({ stage: 'AWSCURRENT' });
+    if (!current)
+      throw new UnsafeRotationError('the secret has no AWSCURRENT value to rotate from', ctx.errorContext);
+    requireSameTarget(current, pending, 'AWSCURRENT', ctx);
+
+    // 3. Log in as current, else as previous (the database changed but the secret did not).
+    let attempt = await ctx.login.tryLogin(current, 'AWSCURRENT');
+    let usedStage = 'AWSCURRENT';
+    let loggedInPassword = current.password;
+    if ('failure' in attempt && attempt.failure.reason !== 'network') {
+      const previous = await ctx.readSecret({ stage: 'AWSPREVIOUS' });
+      if (previous) {
+        requireSameTarget(previous, pending, 'AWSPREVIOUS', ctx);
+        const previousAttempt = await ctx.login.tryLogin(previous, 'AWSPREVIOUS', current);
+        if ('connection' in previousAttempt) {
+          attempt = previousAttempt;
+          usedStage = 'AWSPREVIOUS';
+          loggedInPassword = previous.password;
+        }
+      }
+    }
+    if ('failure' in attempt) {
+      throw new LoginFailedError(
+        `unable to log into database with previous, current, or pending secret; last error: ${attempt.failure.detail}`,
+        attempt.failure.reason,
+        { ...ctx.errorContext, username: pending.username },
+        { cause: attempt.failure },
+      );
+    }
+
+    // 4. Change the user's own password.
+    const connection = attempt.connection;
+    try {
+      await ctx.engine.setOwnPassword(
+        connection,
+        {
+          username: pending.username,
+          currentPassword: loggedInPassword,
+          newPassword: pending.password,
+          secret: pending,
+        },
+        { log: ctx.log, env: ctx.config.env },
+      );
+    } catch (error) {
+      const e = describeError(error, ctx.redactor);
+      throw new DatabaseChangeError(
+        `the database refused the password change: ${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message}`,
+        { ...ctx.errorContext, username: pending.username },
+        { cause: error },
+      );
+    } finally {
+      await ctx.login.close(connection);
+    }
+    ctx.log.info('password changed', { username: pending.username, loggedInWith: usedStage });
+  }
+}
+
+function requireSameTarget(
+  other: DatabaseSecret,
+  pending: DatabaseSecret,
+  label: string,
+  ctx: StepContext<unknown>,
+): void {
+  if (other.username !== pending.username) {
+    throw new UnsafeRotationError(
+      `AWSPENDING is for user ${JSON.stringify(pending.username)} but ${label} is for user ${JSON.stringify(other.username)}; single-user rotation changes one user's own password`,
+      ctx.errorContext,
+    );
+  }
+  if (!sameHost(other.host, pending.host)) {
+    throw new UnsafeRotationError(
+      `AWSPENDING is for host ${pending.host} but ${label} is for host ${other.host}; refusing to rotate across hosts`,
+      ctx.errorContext,
+    );
+  }
+}
