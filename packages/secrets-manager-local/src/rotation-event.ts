@@ -1,0 +1,26 @@
+/** The event Secrets Manager sends a rotation function, one per step. */
+export interface RotationEvent {
+  Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
+  /** The secret's full ARN, as AWS sends it. */
+  SecretId: string;
+  /** The VersionId of the version being rotated in. */
+  ClientRequestToken: string;
+  RotationToken?: string;
+}
+
+/** An in-process rotation function (library use). */
+export type RotationFunction = (event: RotationEvent) => Promise<unknown> | unknown;
+
+/** A rotation function loaded from a handler file into its own worker thread, the way Lambda loads it. */
+export interface LambdaModuleSpec {
+  /** Path to the handler file (CommonJS or ES module). */
+  file: string;
+  /** The handler's export name; `handler` by default. */
+  exportName?: string;
+  /** Environment variables of this function, on top of the server's own and the Lambda defaults. */
+  env?: Record<string, string>;
+  /** Receives the function's stdout/stderr; by default it goes to this process's streams. */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /** Like a Lambda timeout: an invocation still running after this long fails. Default 300. */
+  timeoutSeconds?: number;
+}
