@@ -13,6 +13,20 @@ export { formatDatabaseUrl, parseDatabaseUrl } from './database-url';
 export { startDockerDatabase } from './docker-database';
 export { type DockerStatus, detectDocker } from './docker-detection';
 export { type EmbeddedPostgresOptions, startEmbeddedPostgres } from './embedded-postgres';
+export { type BadInputCase, badInputCases } from './engine-suite/bad-input-cases';
+export { type AppUser, ConformanceHarness } from './engine-suite/conformance-harness';
+export type { EngineTestAdapter, SuperuserCredentials } from './engine-suite/engine-test-adapter';
+export {
+  FaultInjector,
+  type FaultPoint,
+  faultyEngine,
+  injectSecretsManagerFaults,
+} from './engine-suite/fault-injection';
+export { LogCapture } from './engine-suite/log-capture';
+export {
+  type EngineConformanceOptions,
+  runEngineConformanceSuite,
+} from './engine-suite/run-engine-conformance-suite';
 export { DatabaseStartError, DatabaseUrlError, TestkitError } from './errors';
 export { describeWithDatabase } from './jest/describe-with-database';
 export { createGlobalSetup, type GlobalSetupOptions } from './jest/global-setup';
