@@ -49,16 +49,8 @@ export class AlternatingUsersStrategy implements RotationStrategy {
   }
 
   async setSecret<C>(ctx: StepContext<C>, pending: DatabaseSecret): Promise<void> {
-    const pendingLogin = await ctx.login.tryLogin(pending, 'AWSPENDING');
-    if ('connection' in pendingLogin) {
-      await ctx.login.close(pendingLogin.connection);
-      ctx.log.info('pending credentials already log in; password was set by an earlier try', {
-        username: pending.username,
-      });
-      return;
-    }
-    if (pendingLogin.failure.reason === 'network') throw pendingLogin.failure;
-
+    // Current first: its password is then known to the redactor, and the target is checked
+    // before pending credentials are sent anywhere.
     const current = await ctx.readSecret({ stage: 'AWSCURRENT' });
     if (!current)
       throw new SecretStateError('the secret has no AWSCURRENT value to rotate from', ctx.errorContext);
@@ -74,6 +66,16 @@ export class AlternatingUsersStrategy implements RotationStrategy {
         ctx.errorContext,
       );
     }
+
+    const pendingLogin = await ctx.login.tryLogin(pending, 'AWSPENDING');
+    if ('connection' in pendingLogin) {
+      await ctx.login.close(pendingLogin.connection);
+      ctx.log.info('pending credentials already log in; password was set by an earlier try', {
+        username: pending.username,
+      });
+      return;
+    }
+    if (pendingLogin.failure.reason === 'network') throw pendingLogin.failure;
 
     // Confused-deputy guard: only rotate credentials that are valid now. No AWSPREVIOUS fallback.
     const currentLogin = await ctx.login.tryLogin(current, 'AWSCURRENT');

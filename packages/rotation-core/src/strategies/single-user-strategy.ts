@@ -22,7 +22,14 @@ export class SingleUserStrategy implements RotationStrategy {
   }
 
   async setSecret<C>(ctx: StepContext<C>, pending: DatabaseSecret): Promise<void> {
-    // 1. An earlier try may already have changed the password.
+    // Current is read first so that its password is known to the redactor before any login, and
+    // the target is checked before pending credentials are sent anywhere.
+    const current = await ctx.readSecret({ stage: 'AWSCURRENT' });
+    if (!current)
+      throw new UnsafeRotationError('the secret has no AWSCURRENT value to rotate from', ctx.errorContext);
+    requireSameTarget(current, pending, 'AWSCURRENT', ctx);
+
+    // An earlier try may already have changed the password.
     const pendingLogin = await ctx.login.tryLogin(pending, 'AWSPENDING');
     if ('connection' in pendingLogin) {
       await ctx.login.close(pendingLogin.connection);
@@ -33,13 +40,7 @@ export class SingleUserStrategy implements RotationStrategy {
     }
     if (pendingLogin.failure.reason === 'network') throw pendingLogin.failure;
 
-    // 2. Pending must be for the same user on the same host as current.
-    const current = await ctx.readSecret({ stage: 'AWSCURRENT' });
-    if (!current)
-      throw new UnsafeRotationError('the secret has no AWSCURRENT value to rotate from', ctx.errorContext);
-    requireSameTarget(current, pending, 'AWSCURRENT', ctx);
-
-    // 3. Log in as current, else as previous (the database changed but the secret did not).
+    // Log in as current, else as previous (the database changed but the secret did not).
     let attempt = await ctx.login.tryLogin(current, 'AWSCURRENT');
     let usedStage = 'AWSCURRENT';
     let loggedInPassword = current.password;
@@ -64,7 +65,7 @@ export class SingleUserStrategy implements RotationStrategy {
       );
     }
 
-    // 4. Change the user's own password.
+    // Change the user's own password.
     const connection = attempt.connection;
     try {
       await ctx.engine.setOwnPassword(

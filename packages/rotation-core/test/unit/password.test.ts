@@ -38,9 +38,17 @@ describe('password settings (AWS template variables)', () => {
   });
 
   it('keeps engine-required classes (Redshift) even when excluded', () => {
-    const redshiftLike = { ...engine, requiredPasswordClasses: ['uppercase', 'lowercase', 'digit'] } as DatabaseEngine;
-    const config = loadRotationConfig(redshiftLike, { EXCLUDE_NUMBERS: 'true', REQUIRE_EACH_INCLUDED_TYPE: 'false', PASSWORD_LENGTH: '3' });
-    for (let i = 0; i < 100; i++) expect(generatePassword(config.password)).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9]).{3}$/);
+    const redshiftLike = {
+      ...engine,
+      requiredPasswordClasses: ['uppercase', 'lowercase', 'digit'],
+    } as DatabaseEngine;
+    const config = loadRotationConfig(redshiftLike, {
+      EXCLUDE_NUMBERS: 'true',
+      REQUIRE_EACH_INCLUDED_TYPE: 'false',
+      PASSWORD_LENGTH: '3',
+    });
+    for (let i = 0; i < 100; i++)
+      expect(generatePassword(config.password)).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9]).{3}$/);
   });
 
   it.each([
@@ -49,7 +57,10 @@ describe('password settings (AWS template variables)', () => {
     [{ PASSWORD_LENGTH: '5000' }, /PASSWORD_LENGTH/],
     [{ PASSWORD_LENGTH: '3' }, /shorter than the 4 character types required/],
     [{ EXCLUDE_NUMBERS: 'maybe' }, /EXCLUDE_NUMBERS must be true or false/],
-    [{ EXCLUDE_NUMBERS: '1', EXCLUDE_PUNCTUATION: '1', EXCLUDE_UPPERCASE: '1', EXCLUDE_LOWERCASE: '1' }, /every character is excluded/],
+    [
+      { EXCLUDE_NUMBERS: '1', EXCLUDE_PUNCTUATION: '1', EXCLUDE_UPPERCASE: '1', EXCLUDE_LOWERCASE: '1' },
+      /every character is excluded/,
+    ],
     [{ ROTOR_TLS_FALLBACK: 'sometimes' }, /ROTOR_TLS_FALLBACK must be allow or deny/],
     [{ ROTOR_CA_BUNDLE: '/nonexistent/ca.pem' }, /ROTOR_CA_BUNDLE file .* cannot be read/],
     [{ SECRETS_MANAGER_ENDPOINT: 'secretsmanager' }, /SECRETS_MANAGER_ENDPOINT must be an http\(s\) URL/],
@@ -60,6 +71,8 @@ describe('password settings (AWS template variables)', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(() => loadRotationConfig(engine, { PASSWORD_LENGTH: 'x', EXCLUDE_NUMBERS: 'maybe' })).toThrow(/EXCLUDE_NUMBERS.*; PASSWORD_LENGTH/);
+    expect(() => loadRotationConfig(engine, { PASSWORD_LENGTH: 'x', EXCLUDE_NUMBERS: 'maybe' })).toThrow(
+      /EXCLUDE_NUMBERS.*; PASSWORD_LENGTH/,
+    );
   });
 });

@@ -1,14 +1,36 @@
-import { alternateUsername, parseDatabaseSecret, sameHost, SecretFormatError, UnsupportedEngineError } from '../../src';
+import {
+  alternateUsername,
+  parseDatabaseSecret,
+  SecretFormatError,
+  sameHost,
+  UnsupportedEngineError,
+} from '../../src';
 
-const rules = { engineNames: ['postgres', 'aurora-postgresql'], defaultPort: 5432, requireEngine: true, requireMasterArn: false };
+const rules = {
+  engineNames: ['postgres', 'aurora-postgresql'],
+  defaultPort: 5432,
+  requireEngine: true,
+  requireMasterArn: false,
+};
 const base = { engine: 'postgres', host: 'db.example.com', username: 'app', password: 'pw-secret-1' };
 const parse = (value: unknown, r = rules) =>
-  parseDatabaseSecret(typeof value === 'string' ? value : JSON.stringify(value), r, 'the AWSCURRENT secret value', { secretId: 's' });
+  parseDatabaseSecret(
+    typeof value === 'string' ? value : JSON.stringify(value),
+    r,
+    'the AWSCURRENT secret value',
+    { secretId: 's' },
+  );
 
 describe('parseDatabaseSecret', () => {
   it('reads the AWS format with defaults and keeps unknown keys', () => {
     const s = parse({ ...base, custom: { a: 1 } });
-    expect(s).toMatchObject({ engine: 'postgres', host: 'db.example.com', port: 5432, username: 'app', ssl: 'prefer' });
+    expect(s).toMatchObject({
+      engine: 'postgres',
+      host: 'db.example.com',
+      port: 5432,
+      username: 'app',
+      ssl: 'prefer',
+    });
     expect(s.fields.custom).toEqual({ a: 1 });
   });
 
@@ -49,7 +71,9 @@ describe('parseDatabaseSecret', () => {
 
   it('rejects another engine with UnsupportedEngineError', () => {
     expect(() => parse({ ...base, engine: 'mysql' })).toThrow(UnsupportedEngineError);
-    expect(() => parse({ ...base, engine: 'mysql' })).toThrow(/engine "mysql" is not rotated by this function \(expected postgres, aurora-postgresql\)/);
+    expect(() => parse({ ...base, engine: 'mysql' })).toThrow(
+      /engine "mysql" is not rotated by this function \(expected postgres, aurora-postgresql\)/,
+    );
   });
 
   it('requires masterarn for alternating users and says so', () => {
