@@ -1,0 +1,16 @@
+import type { Command } from './command';
+import { notImplementedCommand } from './not-implemented-command';
+import { packageCommand } from './package-command';
+import { secretsManagerCommand } from './secrets-manager-command';
+
+/** Every `rotor` subcommand, in the order `rotor --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  notImplementedCommand('demo', 'Rotate a secret end to end against a local database and Secrets Manager'),
+  notImplementedCommand('rotate', 'Run one rotation of a secret with a Rotor handler, step by step'),
+  notImplementedCommand(
+    'doctor',
+    'Check a secret, its database and the network path before enabling rotation',
+  ),
+  packageCommand,
+  secretsManagerCommand,
+];

@@ -1,0 +1,68 @@
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { PackagingError } from '../errors';
+import { bundleHandlers } from './bundle-handlers';
+import { handlerEntryPoint, STRATEGIES } from './engine-packages';
+import { rdsCaBundlePem } from './rds-ca-bundle';
+import { writeZip, type ZipInputEntry } from './zip-writer';
+
+export const RDS_CA_BUNDLE_ENTRY = 'certs/rds-ca-bundle.pem';
+
+export interface BuildEngineZipOptions {
+  readonly engine: string;
+  /** Directory of the engine package (holding src/handlers/ or dist/handlers/). */
+  readonly packageDir: string;
+  readonly repoRoot: string;
+  /** Where `rotor-<engine>.zip` goes. */
+  readonly outDir: string;
+  readonly sourcemap?: boolean;
+}
+
+export interface BuiltZip {
+  readonly engine: string;
+  readonly file: string;
+  readonly bytes: number;
+  readonly entries: readonly string[];
+}
+
+/**
+ * Writes `rotor-<engine>.zip`: one bundled handler per strategy (`single-user.js`,
+ * `alternating-users.js`, each exporting `handler`) and the RDS CA certificates. The same commit
+ * always gives the same bytes.
+ */
+export async function buildEngineZip(options: BuildEngineZipOptions): Promise<BuiltZip> {
+  const entryPoints = Object.fromEntries(
+    STRATEGIES.map((s) => [s, handlerEntryPoint(options.packageDir, s)]),
+  );
+  const bundled = await bundleHandlers({
+    entryPoints,
+    workingDirectory: options.repoRoot,
+    ...(options.sourcemap ? { sourcemap: true } : {}),
+  });
+  const entries: ZipInputEntry[] = [...bundled].map(([name, data]) => ({ name, data }));
+  for (const entry of entries) assertNoMachinePaths(entry, options.repoRoot);
+  entries.push({ name: RDS_CA_BUNDLE_ENTRY, data: rdsCaBundlePem() });
+
+  const archive = writeZip(entries);
+  mkdirSync(options.outDir, { recursive: true });
+  const file = join(options.outDir, `rotor-${options.engine}.zip`);
+  writeFileSync(file, archive);
+  return { engine: options.engine, file, bytes: archive.length, entries: entries.map((e) => e.name).sort() };
+}
+
+/**
+ * Paths of this machine in a bundle would leak into every deployment and break reproducibility.
+ * (Not the temporary directory: `/tmp` legitimately occurs in library source in source maps.)
+ */
+export function machinePaths(repoRoot: string): string[] {
+  const home = homedir();
+  const paths = [repoRoot, realpathSync(repoRoot), ...(home.length > 1 ? [`${home}/`] : [])];
+  return [...new Set(paths)];
+}
+
+function assertNoMachinePaths(entry: ZipInputEntry, repoRoot: string): void {
+  const text = Buffer.from(entry.data).toString('utf8');
+  const leaked = machinePaths(repoRoot).find((p) => text.includes(p));
+  if (leaked !== undefined) throw new PackagingError(`${entry.name} contains the local path ${leaked}`);
+}

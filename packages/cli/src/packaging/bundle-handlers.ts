@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { type BuildResult, build, type Metafile, type Plugin } from 'esbuild';
+import { PackagingError } from '../errors';
+
+export interface BundleOptions {
+  /** Output file name (without `.js`) → entry point source file. */
+  readonly entryPoints: Readonly<Record<string, string>>;
+  /**
+   * Directory paths in the bundle are relative to (the repository root). Keeps this machine's
+   * absolute paths out of the output, so the bytes do not depend on where the checkout lives.
+   */
+  readonly workingDirectory: string;
+  readonly sourcemap?: boolean;
+}
+
+/** File name in the zip → contents. */
+export type BundledFiles = Map<string, Uint8Array>;
+
+// The Lambda runtime the zips are for (nodejs22.x).
+const TARGET = 'node22';
+
+/**
+ * Bundles handlers for Lambda: CommonJS, minified, with the database driver and the AWS SDK
+ * inside so their versions are the ones tested. Only Node built-ins stay external; any other
+ * import left unresolved fails the build.
+ */
+export async function bundleHandlers(options: BundleOptions): Promise<BundledFiles> {
+  let result: BuildResult<{ write: false; metafile: true }>;
+  try {
+    result = await build({
+      entryPoints: Object.entries(options.entryPoints).map(([out, source]) => ({ out, in: source })),
+      absWorkingDir: options.workingDirectory,
+      // Never written: the files go straight into the zip.
+      outdir: join(options.workingDirectory, 'dist', 'bundle'),
+      write: false,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: TARGET,
+      minify: true,
+      legalComments: 'none',
+      sourcemap: options.sourcemap ? 'linked' : false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [workspaceSources, withoutOptionalModules],
+    });
+  } catch (error) {
+    throw new PackagingError(`esbuild failed: ${(error as Error).message}`, { cause: error });
+  }
+  if (result.warnings.length > 0) {
+    // Warnings (e.g. an unresolvable require inside a try) are dropped silently by Lambda only at
+    // run time; surface them now.
+    const text = result.warnings.map((w) => `${w.location?.file ?? ''}: ${w.text}`).join('; ');
+    throw new PackagingError(`esbuild warned: ${text}`);
+  }
+  checkExternals(result.metafile);
+
+  const files: BundledFiles = new Map();
+  for (const file of result.outputFiles) {
+    files.set(
+      relative(join(options.workingDirectory, 'dist', 'bundle'), file.path)
+        .split('\\')
+        .join('/'),
+      file.contents,
+    );
+  }
+  return files;
+}
+
+/**
+ * In a checkout, `@rotor/*` packages are bundled from their TypeScript sources rather than their
+ * `dist/` (which may be stale or missing); installed packages, which ship no `src/`, resolve
+ * normally.
+ */
+const workspaceSources: Plugin = {
+  name: 'rotor-workspace-sources',
+  setup(b) {
+    b.onResolve({ filter: /^@rotor\/[a-z0-9-]+$/ }, (args) => {
+      let packageJson: string;
+      try {
+        packageJson = require.resolve(`${args.path}/package.json`, { paths: [args.resolveDir] });
+      } catch {
+        return undefined;
+      }
+      const source = join(dirname(packageJson), 'src', 'index.ts');
+      return existsSync(source) ? { path: source } : undefined;
+    });
+  },
+};
+
+/**
+ * Optional modules the drivers load only if installed, which Rotor does not need. Each becomes a
+ * module that throws the usual MODULE_NOT_FOUND error, so the driver behaves exactly as when the
+ * module is absent, and no require is left dangling in the bundle.
+ */
+const OPTIONAL_MODULES: Readonly<Record<string, string>> = {
+  // pg requires it only when `pg.native` is read.
+  'pg-native': 'native libpq bindings',
+  // mysql2 tries it inside try/catch, for coloured debug output.
+  cardinal: 'syntax highlighting',
+};
+
+const withoutOptionalModules: Plugin = {
+  name: 'rotor-without-optional-modules',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(OPTIONAL_MODULES).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'rotor-absent' }));
+    b.onLoad({ filter: /.*/, namespace: 'rotor-absent' }, (args) => ({
+      contents: `const e = new Error(${JSON.stringify(`${args.path} (${OPTIONAL_MODULES[args.path]}) is not included in Rotor bundles`)}); e.code = 'MODULE_NOT_FOUND'; throw e;`,
+      loader: 'js',
+    }));
+  },
+};
+
+const BUILTINS = new Set(builtinModules);
+
+function checkExternals(metafile: Metafile): void {
+  const externals = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imp of output.imports) {
+      if (imp.external && !BUILTINS.has(imp.path.replace(/^node:/, ''))) externals.add(imp.path);
+    }
+  }
+  if (externals.size > 0) {
+    throw new PackagingError(
+      `bundle would load modules that are not in it: ${[...externals].sort().join(', ')}`,
+    );
+  }
+}
