@@ -98,18 +98,30 @@ function toJson(value: unknown): unknown {
   }
 }
 
+/**
+ * Waits until the main thread has taken everything written to stdout/stderr so far. Output and
+ * results travel on different channels; without this an invocation's last log lines could
+ * arrive after its result, where Lambda guarantees they come first.
+ */
+function flushOutput(): Promise<unknown> {
+  const drained = (stream: NodeJS.WriteStream) => new Promise((resolve) => stream.write('', resolve));
+  return Promise.all([drained(process.stdout), drained(process.stderr)]);
+}
+
 parentPort?.on('message', (message: InvokeMessage) => {
-  invoke(message).then(
-    (result) =>
-      parentPort?.postMessage({ id: message.id, ok: true, result: toJson(result) } satisfies ResultMessage),
-    (error: unknown) => {
-      const name = error instanceof Error ? error.name : 'Error';
-      const text = error instanceof Error ? error.message : String(error);
-      parentPort?.postMessage({
-        id: message.id,
-        ok: false,
-        error: { name, message: text },
-      } satisfies ResultMessage);
-    },
-  );
+  invoke(message)
+    .finally(flushOutput)
+    .then(
+      (result) =>
+        parentPort?.postMessage({ id: message.id, ok: true, result: toJson(result) } satisfies ResultMessage),
+      (error: unknown) => {
+        const name = error instanceof Error ? error.name : 'Error';
+        const text = error instanceof Error ? error.message : String(error);
+        parentPort?.postMessage({
+          id: message.id,
+          ok: false,
+          error: { name, message: text },
+        } satisfies ResultMessage);
+      },
+    );
 });
