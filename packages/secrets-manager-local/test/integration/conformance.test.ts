@@ -6,6 +6,7 @@ import {
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetRandomPasswordCommand,
+  type GetRandomPasswordCommandInput,
   GetSecretValueCommand,
   ListSecretsCommand,
   ListSecretVersionIdsCommand,
@@ -454,7 +455,7 @@ test('case 20: DeleteSecret checks its window, Force and existence', async () =>
 });
 
 test('case 21: GetRandomPassword honours length, classes and exclusions', async () => {
-  const password = async (input: ConstructorParameters<typeof GetRandomPasswordCommand>[0]) =>
+  const password = async (input: GetRandomPasswordCommandInput) =>
     (await client.send(new GetRandomPasswordCommand(input))).RandomPassword ?? '';
   const fallback = await password({});
   expect(fallback).toHaveLength(32);

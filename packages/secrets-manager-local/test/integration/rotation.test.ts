@@ -40,7 +40,10 @@ const currentPassword = async (name: string) =>
 /** Collects a module lambda's output by stream. */
 function outputCollector() {
   const output = { stdout: '', stderr: '' };
-  return { output, onOutput: (text: string, stream: 'stdout' | 'stderr') => void (output[stream] += text) };
+  const onOutput = (text: string, stream: 'stdout' | 'stderr') => {
+    output[stream] += text;
+  };
+  return { output, onOutput };
 }
 
 test('a handler file rotates the secret from its worker thread, with its own environment', async () => {
