@@ -25,10 +25,8 @@ const RECIPES: Readonly<Partial<Record<TargetName, ContainerRecipe>>> = {
   postgres: {
     user: 'postgres',
     database: 'postgres',
-    environment: (password) => ({
-      POSTGRES_PASSWORD: password,
-      POSTGRES_INITDB_ARGS: '--auth=scram-sha-256',
-    }),
+    // The image's default for TCP logins is scram-sha-256, which is what the tests must face.
+    environment: (password) => ({ POSTGRES_PASSWORD: password }),
     wait: (tc) => ({
       healthCheck: { test: ['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U postgres'], ...FAST_CHECK },
       strategy: tc.Wait.forHealthCheck(),
