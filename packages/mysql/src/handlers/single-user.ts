@@ -1,0 +1,4 @@
+import { createRotationHandler } from '@rotor/rotation-core';
+import { mysqlEngine } from '../mysql-engine';
+
+export const handler = createRotationHandler(mysqlEngine, 'single-user');
