@@ -2,6 +2,7 @@ import type { Command } from './command';
 import { notImplementedCommand } from './not-implemented-command';
 import { packageCommand } from './package-command';
 import { secretsManagerCommand } from './secrets-manager-command';
+import { templatesCommand } from './templates-command';
 
 /** Every `rotor` subcommand, in the order `rotor --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -12,5 +13,6 @@ export const COMMANDS: readonly Command[] = [
     'Check a secret, its database and the network path before enabling rotation',
   ),
   packageCommand,
+  templatesCommand,
   secretsManagerCommand,
 ];
