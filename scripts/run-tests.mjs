@@ -18,10 +18,14 @@ const lintPassed = step('lint (biome)', bin('biome'), ['check', '.']);
 const typesPassed = step('typecheck', bin('turbo'), ['run', 'typecheck', '--output-logs=errors-only']);
 const checksPassed = lintPassed && typesPassed;
 // Packages one at a time: integration tests start database servers, and the machine has 2 cores.
-const run = spawnSync(bin('turbo'), ['run', 'test', '--concurrency=1', '--continue', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  bin('turbo'),
+  ['run', 'test', '--concurrency=1', '--continue', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 
 let passed = 0;
 let failed = 0;
