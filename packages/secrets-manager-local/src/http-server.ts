@@ -41,6 +41,9 @@ async function handle(
   } catch (error) {
     if (error instanceof SecretsManagerServiceError) {
       result = { status: error.statusCode, body: { __type: error.code, Message: error.message } };
+    } else if (req.destroyed && !req.complete) {
+      // The client is gone; there is nobody to answer and nothing went wrong here.
+      return;
     } else {
       logError(JSON.stringify({ event: 'internal-error', requestId, error: describeError(error) }));
       result = {
@@ -113,6 +116,11 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
     });
     req.on('error', reject);
+    // A client that hangs up mid-body never sends 'end'; settle so nothing waits forever.
+    req.on('close', () => {
+      if (!req.complete)
+        reject(new Error('The client closed the connection before sending the whole request.'));
+    });
   });
 }
 

@@ -1,7 +1,7 @@
 // The AWS JSON 1.1 wire format as seen without the SDK, the headers the SDK sends, and bad input:
 // each bad request gets its AWS-style error and the server keeps serving.
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import {
   CreateSecretCommand,
   ListSecretsCommand,
@@ -244,6 +244,19 @@ describe('bad input gets an AWS-style error and the server keeps serving', () =>
       undefined,
       413,
     );
+  });
+
+  test('a client that hangs up halfway through its body does not disturb the server', async () => {
+    const { hostname, port } = new URL(server.endpoint);
+    const socket = connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      'POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: secretsmanager.ListSecrets\r\nContent-Length: 100\r\n\r\n{"Max',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(socket.destroyed).toBe(true);
   });
 
   test('none of this logged an internal error', () => {
