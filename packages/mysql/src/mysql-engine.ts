@@ -233,10 +233,11 @@ function maxUsernameLength(env: EngineEnvironment): number {
 
 /** Authentication, TLS and network failures as mysql2 and the server report them. */
 export function classifyMysqlError(error: unknown): ConnectFailureKind {
-  if (!(error instanceof Error)) return 'other';
-  const e = error as Error & { code?: unknown; errno?: unknown; sqlState?: unknown };
+  // Duck-typed: errors from node:net may come from another realm (jest, bundlers), failing instanceof.
+  if (typeof error !== 'object' || error === null) return 'other';
+  const e = error as { code?: unknown; errno?: unknown; sqlState?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
-  const message = e.message ?? '';
+  const message = typeof e.message === 'string' ? e.message : '';
   const fromServer = typeof e.sqlState === 'string';
   if (fromServer) {
     if (AUTHENTICATION_CODES.has(code) || AUTHENTICATION_ERRNOS.has(Number(e.errno))) return 'authentication';

@@ -1,0 +1,452 @@
+import { createRotationHandler, type EngineContext, Logger } from '@rotor/rotation-core';
+import { describeWithDatabase, type TargetName, uniqueName } from '@rotor/testkit';
+import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { mysqlEngine } from '../../src/mysql-engine';
+import {
+  parseShowGrants,
+  quoteAccount,
+  quoteIdentifier,
+  sameGrants,
+  type UserGrants,
+} from '../../src/mysql-sql';
+import { RotationTestBed } from './rotation-test-bed';
+
+const WIDE_LIMIT = { USERNAME_CHARACTER_LIMIT: '32' };
+
+function suite(target: TargetName): void {
+  describeWithDatabase(target, `${target}: rotation against a real server`, (server) => {
+    const bed = new RotationTestBed(server);
+    let mariadb = false;
+
+    beforeAll(async () => {
+      await bed.start();
+      mariadb = await bed.admin(async (c) => {
+        const [rows] = await c.query<RowDataPacket[]>('SELECT VERSION() AS v');
+        return /mariadb/i.test(String(rows[0]?.v));
+      });
+    }, 60_000);
+    afterAll(() => bed.stop(), 60_000);
+    beforeEach(() => bed.logs.install());
+    afterEach(() => {
+      bed.logs.uninstall();
+      bed.logs.assertFreeOf(bed.secrets);
+    });
+
+    const context = (): EngineContext => ({
+      log: new Logger({ sink: (line) => bed.logs.record(line) }),
+      env: {},
+    });
+    const accounts = (user: string) =>
+      bed.admin(async (c) => {
+        const [rows] = await c.execute<RowDataPacket[]>(
+          'SELECT Host AS host, plugin, ssl_type AS sslType, max_user_connections AS maxUserConnections FROM mysql.user WHERE User = ? ORDER BY Host',
+          [user],
+        );
+        return rows.map((r) => ({
+          host: String(r.host),
+          plugin: String(r.plugin),
+          sslType: String(r.sslType),
+          maxUserConnections: Number(r.maxUserConnections),
+        }));
+      });
+    const grantsOf = async (user: string, host: string): Promise<UserGrants> =>
+      parseShowGrants(await bed.showGrants(user, host), { user, host });
+    const asSuperuser = async <T>(fn: (c: Connection) => Promise<T>): Promise<T> => {
+      const c = await bed.connectAs(bed.superuser.username, bed.superuser.password);
+      try {
+        return await fn(c);
+      } finally {
+        await mysqlEngine.close(c);
+      }
+    };
+
+    describe('single user', () => {
+      it('sets a new password: it logs in, the old one is refused, stages move', async () => {
+        const user = uniqueName('rt_app');
+        const password = bed.password();
+        await bed.user(user, password);
+        const arn = await bed.createSecret({ username: user, password });
+        const [before] = Object.keys(await bed.stages(arn));
+        const token = await bed.rotate(arn, bed.lambda('single-user'));
+        await bed.expectRotated(arn, token);
+        const stages = await bed.stages(arn);
+        expect(stages[token]).toEqual(['AWSCURRENT']);
+        expect(stages[before as string]).toEqual(['AWSPREVIOUS']);
+        const current = await bed.value(arn);
+        expect(current.password).not.toBe(password);
+        expect(await bed.canLogin(user, current.password as string)).toBe(true);
+        expect(await bed.canLogin(user, password)).toBe(false);
+      });
+
+      it('without an "ssl" key: verified TLS fails, is classified as tls, and plaintext is retried with a warning', async () => {
+        const user = uniqueName('rt_app');
+        const password = bed.password();
+        await bed.user(user, password);
+        const arn = await bed.createSecret({ username: user, password, ssl: undefined });
+        const token = await bed.rotate(arn, bed.lambda('single-user'));
+        await bed.expectRotated(arn, token);
+        const warnings = bed.logs.records().filter((r) => r.level === 'warn');
+        expect(warnings.map((w) => w.message)).toContainEqual(
+          expect.stringMatching(/TLS failed; retrying without TLS/),
+        );
+      });
+
+      it.each([
+        ['quotes, backtick, backslash, semicolon', `q'"\`\\;--`],
+        ['spaces and unicode', ' ü ß 名 '],
+      ])('rotates a user whose name has %s, and injects nothing', async (_what, hostile) => {
+        const user = `${hostile}${uniqueName('x').slice(-6)}`;
+        const password = bed.password();
+        await bed.user(user, password);
+        const countUsers = () =>
+          bed.admin(async (c) =>
+            Number((await c.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM mysql.user'))[0][0]?.n),
+          );
+        const before = await countUsers();
+        const arn = await bed.createSecret({ username: user, password });
+        const token = await bed.rotate(arn, bed.lambda('single-user'));
+        await bed.expectRotated(arn, token);
+        const current = await bed.value(arn);
+        expect(await bed.canLogin(user, current.password as string)).toBe(true);
+        expect(await bed.canLogin(user, password)).toBe(false);
+        expect(await countUsers()).toBe(before);
+        expect(await accounts(user)).toHaveLength(1);
+      });
+
+      it('escapes the password for the session: with and without NO_BACKSLASH_ESCAPES', async () => {
+        const user = uniqueName('rt_app');
+        let password = bed.password();
+        await bed.user(user, password);
+        for (const noBackslashEscapes of [false, true]) {
+          const next = `${bed.password()}\\'"\\\\x`;
+          bed.secrets.add(next);
+          const c = await bed.connectAs(user, password);
+          try {
+            if (noBackslashEscapes)
+              await c.query("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
+            await mysqlEngine.setOwnPassword(
+              c,
+              { username: user, currentPassword: password, newPassword: next, secret: {} as never },
+              context(),
+            );
+          } finally {
+            await mysqlEngine.close(c);
+          }
+          expect(await bed.canLogin(user, next)).toBe(true);
+          expect(await bed.canLogin(user, password)).toBe(false);
+          password = next;
+        }
+      });
+    });
+
+    describe('connection failures', () => {
+      it('classifies a wrong password as authentication, a closed port as network, failed TLS as tls', async () => {
+        const user = uniqueName('rt_app');
+        await bed.user(user, bed.password());
+        const settings = (overrides: object) => ({
+          host: server().host,
+          port: server().port,
+          username: user,
+          password: 'Wrong-password-1',
+          tls: false as const,
+          connectTimeoutMs: 3000,
+          secret: {} as never,
+          ...overrides,
+        });
+        const failure = async (overrides: object) => {
+          try {
+            await mysqlEngine.close(await mysqlEngine.connect(settings(overrides)));
+          } catch (error) {
+            return mysqlEngine.classifyConnectError(error);
+          }
+          return 'connected';
+        };
+        expect(await failure({})).toBe('authentication');
+        expect(await failure({ host: '127.0.0.1', port: 1 })).toBe('network');
+        // This server either has no TLS or a certificate no empty trust store verifies.
+        expect(await failure({ tls: { ca: [], servername: server().host, rejectUnauthorized: true } })).toBe(
+          'tls',
+        );
+      });
+    });
+
+    describe('alternating users', () => {
+      it('creates the clone at every host of the original with the same plugin, and alternates', async () => {
+        const user = uniqueName('rt_alt');
+        const password = bed.password();
+        const hosts = ['%', '10.1.2.%', 'localhost'];
+        await bed.user(user, password, hosts);
+        const db = await bed.database();
+        await bed.admin(async (c) => {
+          for (const host of hosts)
+            await c.query(`GRANT SELECT ON ${quoteIdentifier(db)}.* TO ${quoteAccount({ user, host })}`);
+        });
+        const arn = await bed.createSecret({
+          username: user,
+          password,
+          dbname: db,
+          masterarn: bed.superuserArn,
+        });
+        const lambda = bed.lambda('alternating-users', WIDE_LIMIT);
+
+        const first = await bed.rotate(arn, lambda);
+        await bed.expectRotated(arn, first);
+        const clone = await bed.value(arn);
+        expect(clone.username).toBe(`${user}_clone`);
+        const originals = await accounts(user);
+        const clones = await accounts(`${user}_clone`);
+        expect(clones.map((a) => [a.host, a.plugin])).toEqual(originals.map((a) => [a.host, a.plugin]));
+        for (const host of hosts)
+          expect(
+            sameGrants(
+              await grantsOf(user, host),
+              await grantsOf(`${user}_clone`, host),
+              mariadb ? 'mariadb' : 'mysql',
+            ),
+          ).toBe(true);
+        expect(await bed.canLogin(`${user}_clone`, clone.password as string)).toBe(true);
+        expect(await bed.canLogin(user, password)).toBe(true);
+
+        const second = await bed.rotate(arn, lambda);
+        await bed.expectRotated(arn, second);
+        const back = await bed.value(arn);
+        expect(back.username).toBe(user);
+        expect(await bed.canLogin(user, back.password as string)).toBe(true);
+        expect(await bed.canLogin(user, password)).toBe(false);
+        expect(await bed.canLogin(`${user}_clone`, clone.password as string)).toBe(true);
+      });
+
+      it("keeps the clone's privileges equal to the original's as grants are added and revoked", async () => {
+        const user = uniqueName('rt_alt');
+        const password = bed.password();
+        await bed.user(user, password);
+        const db = await bed.database();
+        const q = quoteIdentifier(db);
+        const account = quoteAccount({ user, host: '%' });
+        const role = uniqueName('rt_role');
+        await bed.admin(async (c) => {
+          await c.query(`CREATE TABLE ${q}.t1 (id INT PRIMARY KEY, c1 INT, \`c 2\` INT)`);
+          await c.query(`CREATE PROCEDURE ${q}.p1() SELECT 1`);
+          await c.query(`GRANT SELECT ON ${q}.* TO ${account} WITH GRANT OPTION`);
+          await c.query(`GRANT UPDATE (c1, \`c 2\`) ON ${q}.t1 TO ${account}`);
+          await c.query(`GRANT EXECUTE ON PROCEDURE ${q}.p1 TO ${account}`);
+          await c.query(`CREATE ROLE ${quoteIdentifier(role)}`);
+          // As on RDS, the superuser administers the roles it hands out.
+          await c.query(
+            `GRANT ${quoteIdentifier(role)} TO ${quoteAccount({ user: bed.superuser.username, host: '%' })} WITH ADMIN OPTION`,
+          );
+          await c.query(`GRANT ${quoteIdentifier(role)} TO ${account}`);
+          await c.query(
+            mariadb
+              ? `SET DEFAULT ROLE ${quoteIdentifier(role)} FOR ${account}`
+              : `SET DEFAULT ROLE ${quoteAccount({ user: role, host: '%' })} TO ${account}`,
+          );
+          await c.query(`ALTER USER ${account} WITH MAX_USER_CONNECTIONS 7`);
+        });
+        const family = mariadb ? 'mariadb' : 'mysql';
+        const clone = `${user}_clone`;
+        const arn = await bed.createSecret({
+          username: user,
+          password,
+          dbname: db,
+          masterarn: bed.superuserArn,
+        });
+        const lambda = bed.lambda('alternating-users', WIDE_LIMIT);
+        try {
+          await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+          expect(sameGrants(await grantsOf(user, '%'), await grantsOf(clone, '%'), family)).toBe(true);
+          const copied = await grantsOf(clone, '%');
+          expect(copied.privileges).toContainEqual({
+            level: { kind: 'database', database: db },
+            privilege: 'SELECT',
+            grantOption: true,
+          });
+          expect(
+            copied.privileges
+              .filter((g) => g.column !== undefined)
+              .map((g) => g.column)
+              .sort(),
+          ).toEqual(['c 2', 'c1']);
+          expect(
+            copied.privileges.some((g) => g.level.kind === 'object' && g.level.objectType === 'PROCEDURE'),
+          ).toBe(true);
+          expect(copied.roles.map((r) => r.role.user)).toEqual([role]);
+          // MariaDB lists the default role in SHOW GRANTS; MySQL keeps it in mysql.default_roles.
+          const defaultRoles = mariadb
+            ? copied.defaultRoles.map((r) => r.user)
+            : await bed.admin(async (c) => {
+                const [rows] = await c.execute<RowDataPacket[]>(
+                  'SELECT DEFAULT_ROLE_USER AS r FROM mysql.default_roles WHERE USER = ?',
+                  [clone],
+                );
+                return rows.map((r) => String(r.r));
+              });
+          expect(defaultRoles).toEqual([role]);
+          expect((await accounts(clone))[0]?.maxUserConnections).toBe(7);
+
+          const insert = (g: UserGrants) =>
+            g.privileges.some(
+              (p) => p.privilege === 'INSERT' && p.level.kind === 'object' && p.level.name === 't1',
+            );
+          await bed.admin((c) => c.query(`GRANT INSERT ON ${q}.t1 TO ${account}`));
+          await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+          expect(insert(await grantsOf(clone, '%'))).toBe(true);
+
+          await bed.admin((c) => c.query(`REVOKE INSERT ON ${q}.t1 FROM ${account}`));
+          await bed.admin((c) => c.query(`REVOKE ${quoteIdentifier(role)} FROM ${account}`));
+          await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+          const after = await grantsOf(clone, '%');
+          expect(insert(after)).toBe(false);
+          expect(after.roles).toEqual([]);
+          expect(sameGrants(await grantsOf(user, '%'), after, family)).toBe(true);
+          expect(
+            after.privileges.find((g) => g.privilege === 'SELECT' && g.level.kind === 'database')
+              ?.grantOption,
+          ).toBe(true);
+        } finally {
+          await bed.admin((c) => c.query(`DROP ROLE IF EXISTS ${quoteIdentifier(role)}`));
+        }
+      });
+
+      it('copies TLS requirements (REQUIRE SSL, ISSUER/SUBJECT) and clears them again', async () => {
+        const user = uniqueName('rt_alt');
+        await bed.user(user, bed.password());
+        const account = quoteAccount({ user, host: '%' });
+        const clone = `${user}_clone`;
+        const change = {
+          username: clone,
+          newPassword: bed.password(),
+          originalUsername: user,
+          cloneUsername: clone,
+          secret: {} as never,
+        };
+        const sslOf = () =>
+          bed.admin(async (c) => {
+            const [rows] = await c.execute<RowDataPacket[]>(
+              'SELECT ssl_type AS t, x509_issuer AS i, x509_subject AS s FROM mysql.user WHERE User = ?',
+              [clone],
+            );
+            return rows.map((r) => [String(r.t), String(r.i), String(r.s)]);
+          });
+
+        await bed.admin((c) => c.query(`ALTER USER ${account} REQUIRE SSL`));
+        const outcome = await asSuperuser((c) => mysqlEngine.upsertAlternateUser(c, change, context()));
+        expect(outcome.created).toBe(true);
+        expect(await sslOf()).toEqual([['ANY', '', '']]);
+
+        await bed.admin((c) =>
+          c.query(`ALTER USER ${account} REQUIRE ISSUER '/CN=it''s CA' AND SUBJECT '/CN=app'`),
+        );
+        await asSuperuser((c) => mysqlEngine.upsertAlternateUser(c, change, context()));
+        expect(await sslOf()).toEqual([['SPECIFIED', "/CN=it's CA", '/CN=app']]);
+
+        await bed.admin((c) => c.query(`ALTER USER ${account} REQUIRE NONE`));
+        const again = await asSuperuser((c) => mysqlEngine.upsertAlternateUser(c, change, context()));
+        expect(again.created).toBe(false);
+        expect(await sslOf()).toEqual([['', '', '']]);
+      });
+
+      it('respects USERNAME_CHARACTER_LIMIT (default 16) and refuses a bad value by name', async () => {
+        const user = uniqueName('rt_limit').slice(0, 12); // the clone name is 18 characters
+        const password = bed.password();
+        await bed.user(user, password);
+        const arn = await bed.createSecret({ username: user, password, masterarn: bed.superuserArn });
+
+        const refused = await bed.rotate(arn, bed.lambda('alternating-users'));
+        expect((await bed.stages(arn))[refused]).not.toContain('AWSCURRENT');
+        expect(bed.lastFailure()?.error?.message).toMatch(/18 characters long.*USERNAME_CHARACTER_LIMIT/);
+        expect(await accounts(`${user}_clone`)).toEqual([]);
+
+        expect(() =>
+          createRotationHandler(mysqlEngine, 'alternating-users', {
+            env: { USERNAME_CHARACTER_LIMIT: 'x16' },
+          }),
+        ).toThrow(/USERNAME_CHARACTER_LIMIT must be a whole number/);
+      });
+
+      it("refuses a clone name longer than the server's own limit before changing anything", async () => {
+        const limit = mariadb ? 80 : 32;
+        const user = `${uniqueName('rt_long')}${'x'.repeat(limit)}`.slice(0, limit - 5);
+        await bed.user(user, bed.password());
+        const clone = `${user}_clone`;
+        const change = {
+          username: clone,
+          newPassword: bed.password(),
+          originalUsername: user,
+          cloneUsername: clone,
+          secret: {} as never,
+        };
+        await expect(
+          asSuperuser((c) => mysqlEngine.upsertAlternateUser(c, change, context())),
+        ).rejects.toThrow(new RegExp(`${limit + 1} characters long, but .* allows ${limit}`));
+        expect(await accounts(clone)).toEqual([]);
+      });
+    });
+  });
+}
+
+for (const target of ['mariadb', 'mysql80', 'mysql84'] as const) suite(target);
+
+describeWithDatabase('mariadb', 'mariadb: local hosts and ed25519', (server) => {
+  const bed = new RotationTestBed(server);
+  beforeAll(async () => {
+    await bed.start();
+    await bed.admin(async (c) => {
+      const [rows] = await c.query<RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM information_schema.plugins WHERE plugin_name = 'ed25519' AND plugin_status = 'ACTIVE'",
+      );
+      if (Number(rows[0]?.n) === 0) await c.query("INSTALL SONAME 'auth_ed25519'");
+    });
+  }, 60_000);
+  afterAll(() => bed.stop(), 60_000);
+  beforeEach(() => bed.logs.install());
+  afterEach(() => {
+    bed.logs.uninstall();
+    bed.logs.assertFreeOf(bed.secrets);
+  });
+  const hostsAndPlugins = (user: string) =>
+    bed.admin(async (c) => {
+      const [rows] = await c.execute<RowDataPacket[]>(
+        'SELECT Host AS h, plugin AS p FROM mysql.user WHERE User = ? ORDER BY Host',
+        [user],
+      );
+      return rows.map((r) => [String(r.h), String(r.p)]);
+    });
+
+  it("an original at 'localhost' and '127.0.0.1' only gets clones at exactly those hosts", async () => {
+    const user = uniqueName('rt_loc');
+    const password = bed.password();
+    await bed.user(user, password, ['localhost', '127.0.0.1']);
+    const arn = await bed.createSecret({
+      engine: 'mariadb',
+      username: user,
+      password,
+      masterarn: bed.superuserArn,
+    });
+    const token = await bed.rotate(arn, bed.lambda('alternating-users', WIDE_LIMIT));
+    await bed.expectRotated(arn, token);
+    expect(await hostsAndPlugins(`${user}_clone`)).toEqual(await hostsAndPlugins(user));
+    expect((await hostsAndPlugins(`${user}_clone`)).map(([h]) => h)).toEqual(['127.0.0.1', 'localhost']);
+    expect(await bed.canLogin(`${user}_clone`, (await bed.value(arn)).password as string)).toBe(true);
+  });
+
+  it('rotates an ed25519 account (single user) and keeps the plugin; the clone of one is ed25519 too', async () => {
+    const user = uniqueName('rt_ed');
+    const password = bed.password();
+    await bed.user(user, password, ['%'], `IDENTIFIED VIA ed25519 USING PASSWORD('${password}')`);
+    expect(await bed.canLogin(user, password)).toBe(true);
+
+    const arn = await bed.createSecret({ engine: 'mariadb', username: user, password });
+    await bed.expectRotated(arn, await bed.rotate(arn, bed.lambda('single-user')));
+    const current = await bed.value(arn);
+    expect(await bed.canLogin(user, current.password as string)).toBe(true);
+    expect(await bed.canLogin(user, password)).toBe(false);
+    expect(await hostsAndPlugins(user)).toEqual([['%', 'ed25519']]);
+
+    const alt = await bed.createSecret({ engine: 'mariadb', ...current, masterarn: bed.superuserArn });
+    await bed.expectRotated(alt, await bed.rotate(alt, bed.lambda('alternating-users', WIDE_LIMIT)));
+    const clone = await bed.value(alt);
+    expect(await hostsAndPlugins(clone.username as string)).toEqual([['%', 'ed25519']]);
+    expect(await bed.canLogin(clone.username as string, clone.password as string)).toBe(true);
+  });
+});
