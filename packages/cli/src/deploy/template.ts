@@ -398,7 +398,9 @@ export function rotationTemplate(settings: EngineTemplateSettings): Template {
       RotationFunction: {
         Type: 'AWS::Serverless::Function',
         Properties: {
-          Description: sub(`Rotor ${settings.engine} rotation (${subVar('Strategy')}) for ${subVar('SecretArn')}`),
+          Description: sub(
+            `Rotor ${settings.engine} rotation (${subVar('Strategy')}) for ${subVar('SecretArn')}`,
+          ),
           CodeUri: { Bucket: ref('CodeBucket'), Key: ref('CodeKey') },
           Handler: sub(`${subVar('Strategy')}.handler`),
           Runtime: 'nodejs22.x',
