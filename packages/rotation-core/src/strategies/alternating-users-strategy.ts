@@ -14,7 +14,12 @@ import {
   type SecretRules,
   sameHost,
 } from '../secret-value';
-import type { RotationStrategy, StepContext } from './rotation-strategy';
+import {
+  pendingAlreadyApplied,
+  type RotationStrategy,
+  readCurrent,
+  type StepContext,
+} from './rotation-strategy';
 
 const CLONE_SUFFIX = '_clone';
 
@@ -51,9 +56,7 @@ export class AlternatingUsersStrategy implements RotationStrategy {
   async setSecret<C>(ctx: StepContext<C>, pending: DatabaseSecret): Promise<void> {
     // Current first: its password is then known to the redactor, and the target is checked
     // before pending credentials are sent anywhere.
-    const current = await ctx.readSecret({ stage: 'AWSCURRENT' });
-    if (!current)
-      throw new SecretStateError('the secret has no AWSCURRENT value to rotate from', ctx.errorContext);
+    const current = await readCurrent(ctx);
     if (pending.username !== alternateUsername(current.username)) {
       throw new UnsafeRotationError(
         `AWSPENDING is for user ${JSON.stringify(pending.username)} but the alternate of AWSCURRENT user ${JSON.stringify(current.username)} is ${JSON.stringify(alternateUsername(current.username))}`,
@@ -67,15 +70,7 @@ export class AlternatingUsersStrategy implements RotationStrategy {
       );
     }
 
-    const pendingLogin = await ctx.login.tryLogin(pending, 'AWSPENDING');
-    if ('connection' in pendingLogin) {
-      await ctx.login.close(pendingLogin.connection);
-      ctx.log.info('pending credentials already log in; password was set by an earlier try', {
-        username: pending.username,
-      });
-      return;
-    }
-    if (pendingLogin.failure.reason === 'network') throw pendingLogin.failure;
+    if (await pendingAlreadyApplied(ctx, pending)) return;
 
     // Confused-deputy guard: only rotate credentials that are valid now. No AWSPREVIOUS fallback.
     const currentLogin = await ctx.login.tryLogin(current, 'AWSCURRENT');

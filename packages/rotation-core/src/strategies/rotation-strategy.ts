@@ -1,7 +1,7 @@
 import type { RotationConfig } from '../config';
 import type { DatabaseLogin } from '../database-login';
 import type { DatabaseEngine } from '../engine';
-import type { RotationErrorContext } from '../errors';
+import { type RotationErrorContext, SecretStateError } from '../errors';
 import type { Logger } from '../logger';
 import type { Redactor } from '../redactor';
 import type { DatabaseSecret, SecretRules } from '../secret-value';
@@ -33,4 +33,32 @@ export interface RotationStrategy {
   pendingUsername(current: DatabaseSecret, context: StepContext): string;
   /** Makes the database accept the pending credentials (setSecret). Idempotent. */
   setSecret<C>(context: StepContext<C>, pending: DatabaseSecret): Promise<void>;
+}
+
+/** AWSCURRENT of the rotated secret; setSecret cannot proceed without it. */
+export async function readCurrent(ctx: StepContext<unknown>): Promise<DatabaseSecret> {
+  const current = await ctx.readSecret({ stage: 'AWSCURRENT' });
+  if (!current)
+    throw new SecretStateError('the secret has no AWSCURRENT value to rotate from', ctx.errorContext);
+  return current;
+}
+
+/**
+ * True when the pending credentials already log in: an earlier try of setSecret got as far as the
+ * database change, so there is nothing left to do. An unreachable database ends the step here.
+ */
+export async function pendingAlreadyApplied<C>(
+  ctx: StepContext<C>,
+  pending: DatabaseSecret,
+): Promise<boolean> {
+  const attempt = await ctx.login.tryLogin(pending, 'AWSPENDING');
+  if ('connection' in attempt) {
+    await ctx.login.close(attempt.connection);
+    ctx.log.info('pending credentials already log in; password was set by an earlier try', {
+      username: pending.username,
+    });
+    return true;
+  }
+  if (attempt.failure.reason === 'network') throw attempt.failure;
+  return false;
 }

@@ -2,7 +2,12 @@ import type { DatabaseEngine } from '../engine';
 import { DatabaseChangeError, LoginFailedError, UnsafeRotationError } from '../errors';
 import { describeError } from '../redactor';
 import { type DatabaseSecret, type SecretRules, sameHost } from '../secret-value';
-import type { RotationStrategy, StepContext } from './rotation-strategy';
+import {
+  pendingAlreadyApplied,
+  type RotationStrategy,
+  readCurrent,
+  type StepContext,
+} from './rotation-strategy';
 
 /** The user changes its own password; no other credentials are involved. */
 export class SingleUserStrategy implements RotationStrategy {
@@ -24,21 +29,11 @@ export class SingleUserStrategy implements RotationStrategy {
   async setSecret<C>(ctx: StepContext<C>, pending: DatabaseSecret): Promise<void> {
     // Current is read first so that its password is known to the redactor before any login, and
     // the target is checked before pending credentials are sent anywhere.
-    const current = await ctx.readSecret({ stage: 'AWSCURRENT' });
-    if (!current)
-      throw new UnsafeRotationError('the secret has no AWSCURRENT value to rotate from', ctx.errorContext);
+    const current = await readCurrent(ctx);
     requireSameTarget(current, pending, 'AWSCURRENT', ctx);
 
     // An earlier try may already have changed the password.
-    const pendingLogin = await ctx.login.tryLogin(pending, 'AWSPENDING');
-    if ('connection' in pendingLogin) {
-      await ctx.login.close(pendingLogin.connection);
-      ctx.log.info('pending credentials already log in; password was set by an earlier try', {
-        username: pending.username,
-      });
-      return;
-    }
-    if (pendingLogin.failure.reason === 'network') throw pendingLogin.failure;
+    if (await pendingAlreadyApplied(ctx, pending)) return;
 
     // Log in as current, else as previous (the database changed but the secret did not).
     let attempt = await ctx.login.tryLogin(current, 'AWSCURRENT');
