@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type {
   AlternateUserChange,
   AlternateUserOutcome,
@@ -125,7 +124,6 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
   async upsertAlternateUser(
     superuser: Connection,
     change: AlternateUserChange,
-    context: EngineContext,
   ): Promise<AlternateUserOutcome> {
     const facts = await sessionFacts(superuser);
     const { version, mode } = facts;
@@ -164,20 +162,12 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
       let clone = clones.get(original.host);
       if (clone === undefined) {
         // Normally the clone is created in the rotation that sets its password. When the original
-        // gained a host since, the clone's current password is not known here, so the new account
-        // gets an unguessable one until the next rotation sets the clone's password everywhere.
-        const password = settingClone ? change.newPassword : randomBytes(32).toString('base64url');
+        // gained a host since and this rotation sets the original's password, the clone is the
+        // AWSCURRENT user, so its account at the new host gets the clone's current password.
+        const password = settingClone ? change.newPassword : change.currentPassword;
         await superuser.query(createUserStatement(version, cloneAccount, original.plugin, password, mode));
         created = true;
         changes.push(`created ${quoteAccount(cloneAccount)} (${original.plugin || 'default plugin'})`);
-        if (!settingClone) {
-          context.log.warn(
-            'created a clone account for a new host of the original; it logs in after the next rotation',
-            {
-              account: quoteAccount(cloneAccount),
-            },
-          );
-        }
         clone = { host: original.host, plugin: original.plugin, settings: emptySettings(version) };
       }
 

@@ -98,6 +98,12 @@ export interface AlternateUserChange {
   readonly originalUsername: string;
   /** `<original>_clone`: created when missing, privileges brought in line every rotation. */
   readonly cloneUsername: string;
+  /**
+   * The AWSCURRENT user (the other one of the two) and its password, which stays valid through
+   * this rotation: an engine that must create a missing account for that user uses it.
+   */
+  readonly currentUsername: string;
+  readonly currentPassword: string;
   /** The pending secret (dbname and engine-specific keys). */
   readonly secret: DatabaseSecret;
 }

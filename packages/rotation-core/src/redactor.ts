@@ -29,12 +29,18 @@ export function describeError(
   redactor?: Redactor,
 ): { name: string; code?: string; message: string } {
   const clean = (s: string) => (redactor ? redactor.redact(s) : s);
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
+  // Duck-typed, not instanceof: errors from another realm (node:net under a test runner, a worker)
+  // are not instances of this realm's Error.
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string'
+  ) {
+    const e = error as { name?: unknown; code?: unknown; message: string };
     return {
-      name: error.name,
-      ...(typeof code === 'string' || typeof code === 'number' ? { code: String(code) } : {}),
-      message: clean(error.message || '(no message)'),
+      name: typeof e.name === 'string' ? e.name : 'Error',
+      ...(typeof e.code === 'string' || typeof e.code === 'number' ? { code: String(e.code) } : {}),
+      message: clean(e.message || '(no message)'),
     };
   }
   return { name: 'Error', message: clean(String(error)) };

@@ -318,6 +318,8 @@ function suite(target: TargetName): void {
           newPassword: bed.password(),
           originalUsername: user,
           cloneUsername: clone,
+          currentUsername: user,
+          currentPassword: 'not-needed-when-setting-the-clone',
           secret: {} as never,
         };
         const sslOf = () =>
@@ -374,6 +376,8 @@ function suite(target: TargetName): void {
           newPassword: bed.password(),
           originalUsername: user,
           cloneUsername: clone,
+          currentUsername: user,
+          currentPassword: 'not-needed-when-setting-the-clone',
           secret: {} as never,
         };
         await expect(

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { DatabaseEngine } from '@rotor/rotation-core';
 import {
   type DatabaseServer,
   type EngineTestAdapter,
@@ -13,16 +12,10 @@ import { parseServerVersion, quoteAccount, quoteIdentifier, setPasswordStatement
 
 /**
  * The suite's user names are 13 characters (19 with `_clone`), more than the AWS default
- * USERNAME_CHARACTER_LIMIT of 16, so the suite runs as a MySQL 5.7+/MariaDB deployment would be
- * configured: with USERNAME_CHARACTER_LIMIT=32. Nothing else about the engine is changed.
+ * USERNAME_CHARACTER_LIMIT of 16, so the suite's handlers run as a MySQL 5.7+/MariaDB deployment
+ * would be configured: with USERNAME_CHARACTER_LIMIT=32.
  */
 const SUITE_USERNAME_LIMIT = 32;
-
-const suiteEngine: DatabaseEngine<Connection> = {
-  ...mysqlEngine,
-  maxUsernameLength: (env) =>
-    mysqlEngine.maxUsernameLength({ USERNAME_CHARACTER_LIMIT: `${SUITE_USERNAME_LIMIT}`, ...env }),
-};
 
 /** Databases and superusers created by adapters in this process; `dropAdapterDatabases` removes them. */
 const created: { server: DatabaseServer; database: string; superuser: string }[] = [];
@@ -94,7 +87,8 @@ export async function createMysqlTestAdapter(
 
   return {
     label: target,
-    engine: suiteEngine,
+    engine: mysqlEngine,
+    handlerEnv: () => ({ USERNAME_CHARACTER_LIMIT: `${SUITE_USERNAME_LIMIT}` }),
     engineValue: target === 'mariadb' ? 'mariadb' : 'mysql',
     maxUsernameLength: SUITE_USERNAME_LIMIT,
     superuser: () => ({

@@ -95,6 +95,8 @@ export class AlternatingUsersStrategy implements RotationStrategy {
           newPassword: pending.password,
           originalUsername: original,
           cloneUsername: `${original}${CLONE_SUFFIX}`,
+          currentUsername: current.username,
+          currentPassword: current.password,
           secret: pending,
         },
         { log: ctx.log, env: ctx.config.env },

@@ -360,11 +360,12 @@ export const badInputCases: readonly BadInputCase[] = [
     error: 'UnsafeRotationError',
     message: /but the alternate of AWSCURRENT user/,
     setup: async (h, u) => {
-      const setup = await inProgress(h, secretWith(h, u, { masterarn: await h.superuserSecret() }));
+      const masterarn = await h.superuserSecret();
+      const setup = await inProgress(h, secretWith(h, u, { masterarn }));
       await h.putVersion(
         setup.arn as string,
         setup.token as string,
-        secretWith(h, u, { username: 'someone_else', password: h.newPassword() }),
+        secretWith(h, u, { username: 'someone_else', password: h.newPassword(), masterarn }),
       );
       return setup;
     },

@@ -69,6 +69,7 @@ export class ConformanceHarness {
           SECRETS_MANAGER_ENDPOINT: this.emulator.endpoint,
           AWS_REGION: REGION,
           ROTOR_CONNECT_TIMEOUT_MS: '5000',
+          ...this.adapter.handlerEnv?.(),
         },
         client,
         logSink: (line) => this.logs.record(line),

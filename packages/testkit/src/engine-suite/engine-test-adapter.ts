@@ -23,6 +23,8 @@ export interface EngineTestAdapter<C = unknown> {
   readonly engineValue: string;
   /** Superuser of the test server. */
   superuser(): SuperuserCredentials;
+  /** Environment variables for the handlers besides the suite's own (e.g. USERNAME_CHARACTER_LIMIT). */
+  handlerEnv?(): Record<string, string>;
   /** Extra keys for every secret the suite writes (e.g. `dbname`, `ssl: false`). */
   secretExtras(): Record<string, unknown>;
   /**
