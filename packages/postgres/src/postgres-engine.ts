@@ -1,0 +1,312 @@
+import { isIP } from 'node:net';
+import type {
+  AlternateUserChange,
+  AlternateUserOutcome,
+  ConnectFailureKind,
+  ConnectionSettings,
+  DatabaseEngine,
+  EngineContext,
+  OwnPasswordChange,
+} from '@rotor/rotation-core';
+import { Client, type ClientConfig } from 'pg';
+import {
+  allowLoginStatement,
+  alterRolePasswordStatement,
+  createLoginRoleStatement,
+  DEFAULT_SCRAM_ITERATIONS,
+  grantMembershipStatement,
+  type PasswordFormat,
+  passwordFormatFor,
+  passwordForServer,
+  roleSettingEntry,
+  type ServerPasswordFacts,
+  setRoleStatement,
+} from './postgres-sql';
+
+/** Server-side limits on each statement; a rotation runs a handful of tiny statements. */
+const STATEMENT_TIMEOUT_MS = 30_000;
+/** ALTER ROLE waits for locks on the role catalogs; a stuck lock should fail the step, not the Lambda. */
+const LOCK_TIMEOUT_MS = 10_000;
+/** How long close() waits for a polite goodbye before dropping the socket. */
+const CLOSE_TIMEOUT_MS = 2_000;
+
+const AUTHENTICATION_SQLSTATES = new Set(['28P01', '28000']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+]);
+const TLS_CODES = new Set([
+  'EPROTO',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'HOSTNAME_MISMATCH',
+]);
+/** pg's own messages for a server that refuses or botches the SSLRequest. */
+const TLS_MESSAGES = [
+  'The server does not support SSL connections',
+  'There was an error establishing an SSL connection',
+];
+/** pg's messages when connectionTimeoutMillis fires (8.x) or the server drops the socket. */
+const NETWORK_MESSAGES = [
+  'timeout expired',
+  'Connection terminated due to connection timeout',
+  'Connection terminated unexpectedly',
+];
+
+export const postgresEngine: DatabaseEngine<Client> = {
+  family: 'postgres',
+  engineNames: ['postgres', 'aurora-postgresql'],
+  defaultPort: 5432,
+  defaultDbname: 'postgres',
+  defaultExcludeCharacters: ':/@"\'\\',
+  maxUsernameLength: () => 63,
+
+  async connect(settings: ConnectionSettings): Promise<Client> {
+    const client = new Client(clientConfig(settings));
+    // A server that goes away later emits 'error' on the client; without a listener that would
+    // crash the function. The failure surfaces anyway on the next query.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      await endQuietly(client);
+      throw error;
+    }
+    return client;
+  },
+
+  async close(client: Client): Promise<void> {
+    await endQuietly(client);
+  },
+
+  classifyConnectError(error: unknown): ConnectFailureKind {
+    return classifyPostgresConnectError(error);
+  },
+
+  async runTestQuery(client: Client): Promise<void> {
+    await client.query('SELECT NOW()');
+  },
+
+  async setOwnPassword(client: Client, change: OwnPasswordChange, context: EngineContext): Promise<void> {
+    // A role whose sessions start with `SET role = ...` (such as a clone made by the alternating
+    // strategy) runs as another role, and ALTER ROLE on oneself is checked against the current
+    // role; back to the login role first. The session is closed right after.
+    await client.query('SET ROLE NONE');
+    const facts = await serverPasswordFacts(client);
+    const format = passwordFormatFor(facts);
+    logFormat(context, format, facts, change.username);
+    await client.query(
+      alterRolePasswordStatement(
+        change.username,
+        passwordForServer(change.newPassword, change.username, format, facts.scramIterations),
+      ),
+    );
+  },
+
+  async upsertAlternateUser(
+    superuser: Client,
+    change: AlternateUserChange,
+    context: EngineContext,
+  ): Promise<AlternateUserOutcome> {
+    const { originalUsername: original, cloneUsername: clone, username } = change;
+    if (username !== original && username !== clone) {
+      throw new Error(
+        `user ${JSON.stringify(username)} is neither the original ${JSON.stringify(original)} nor its clone`,
+      );
+    }
+    // One transaction: a failure half-way leaves the roles as they were, and a retry starts clean.
+    await superuser.query('BEGIN');
+    try {
+      const outcome = await upsertInTransaction(superuser, change, context);
+      await superuser.query('COMMIT');
+      return outcome;
+    } catch (error) {
+      await superuser.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  },
+};
+
+async function upsertInTransaction(
+  db: Client,
+  change: AlternateUserChange,
+  context: EngineContext,
+): Promise<AlternateUserOutcome> {
+  const { originalUsername: original, cloneUsername: clone, username } = change;
+  const roles = await db.query<{ rolname: string; rolcanlogin: boolean }>(
+    'SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY($1::text[])',
+    [[original, clone]],
+  );
+  const originalRole = roles.rows.find((r) => r.rolname === original);
+  const cloneRole = roles.rows.find((r) => r.rolname === clone);
+  if (!originalRole) {
+    throw new Error(
+      `the original role ${JSON.stringify(original)} does not exist; the clone mirrors it, so it must exist first`,
+    );
+  }
+
+  const facts = await serverPasswordFacts(db);
+  const format = passwordFormatFor(facts);
+  logFormat(context, format, facts, username);
+  const secret = passwordForServer(change.newPassword, username, format, facts.scramIterations);
+  const privilegeChanges: string[] = [];
+
+  if (!cloneRole) {
+    await db.query(createLoginRoleStatement(clone, username === clone ? secret : undefined));
+    if (username !== clone) await db.query(alterRolePasswordStatement(username, secret));
+    // Membership carries every privilege of the original, including grants made after today:
+    // nothing has to be copied at each rotation.
+    await db.query(grantMembershipStatement(original, clone, facts.versionNum));
+    // Every session of the clone runs as the original role, so the objects it creates belong to
+    // the original (AWS template issues 56 and 175) and the application sees one owner whichever
+    // of the two users holds AWSCURRENT.
+    await db.query(setRoleStatement(clone, original));
+    privilegeChanges.push(`granted membership in ${original}`, `sessions run as ${original}`);
+    return { created: true, privilegeChanges };
+  }
+
+  await db.query(alterRolePasswordStatement(username, secret));
+  // Re-assert the clone's set-up each rotation: idempotent, and it repairs a clone made by an AWS
+  // template (membership only, objects owned by the clone) or changed by hand.
+  if (!cloneRole.rolcanlogin) {
+    await db.query(allowLoginStatement(clone));
+    privilegeChanges.push('allowed login');
+  }
+  if (!(await membershipIsComplete(db, original, clone, facts.versionNum))) {
+    await db.query(grantMembershipStatement(original, clone, facts.versionNum));
+    privilegeChanges.push(`granted membership in ${original}`);
+  }
+  const settings = await db.query<{ setconfig: string[] | null }>(
+    `SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+      WHERE s.setdatabase = 0 AND r.rolname = $1`,
+    [clone],
+  );
+  if (!settings.rows.some((r) => r.setconfig?.includes(roleSettingEntry(original)))) {
+    await db.query(setRoleStatement(clone, original));
+    privilegeChanges.push(`sessions run as ${original}`);
+  }
+  return { created: false, privilegeChanges };
+}
+
+/** Direct membership of `member` in `group`, with INHERIT and SET where the server has those options. */
+async function membershipIsComplete(
+  db: Client,
+  group: string,
+  member: string,
+  versionNum: number,
+): Promise<boolean> {
+  const options = versionNum >= 160000 ? ' AND m.inherit_option AND m.set_option' : '';
+  const result = await db.query(
+    `SELECT 1 FROM pg_auth_members m
+       JOIN pg_roles g ON g.oid = m.roleid
+       JOIN pg_roles u ON u.oid = m.member
+      WHERE g.rolname = $1 AND u.rolname = $2${options}`,
+    [group, member],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+async function serverPasswordFacts(client: Client): Promise<ServerPasswordFacts> {
+  const result = await client.query<{ version: string; encryption: string; iterations: string | null }>(
+    `SELECT current_setting('server_version_num') AS version,
+            current_setting('password_encryption') AS encryption,
+            current_setting('scram_iterations', true) AS iterations`,
+  );
+  const row = result.rows[0];
+  if (!row) throw new Error('the server returned no settings row');
+  const iterations = row.iterations === null ? Number.NaN : Number(row.iterations);
+  return {
+    versionNum: Number(row.version),
+    passwordEncryption: row.encryption,
+    scramIterations: Number.isInteger(iterations) && iterations > 0 ? iterations : DEFAULT_SCRAM_ITERATIONS,
+  };
+}
+
+function logFormat(
+  context: EngineContext,
+  format: PasswordFormat,
+  facts: ServerPasswordFacts,
+  username: string,
+) {
+  const fields = {
+    username,
+    format,
+    passwordEncryption: facts.passwordEncryption,
+    serverVersion: facts.versionNum,
+  };
+  if (format === 'plaintext') {
+    context.log.warn(
+      'sending the password in plaintext: the server reports a password_encryption value Rotor does not know, so the server hashes it',
+      fields,
+    );
+  } else {
+    context.log.debug('sending a password verifier, not the password', fields);
+  }
+}
+
+function clientConfig(settings: ConnectionSettings): ClientConfig {
+  return {
+    host: settings.host,
+    port: settings.port,
+    user: settings.username,
+    password: settings.password,
+    database: settings.dbname ?? 'postgres',
+    ssl: settings.tls
+      ? {
+          ca: [...settings.tls.ca],
+          rejectUnauthorized: settings.tls.rejectUnauthorized,
+          // Node refuses an IP address as TLS server name (RFC 6066) and checks IP SANs against
+          // the host instead.
+          ...(isIP(settings.tls.servername) === 0 ? { servername: settings.tls.servername } : {}),
+        }
+      : false,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    lock_timeout: LOCK_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS,
+    // The client gives up shortly after the server would have: covers a server that stopped answering.
+    query_timeout: STATEMENT_TIMEOUT_MS + 5_000,
+    application_name: 'rotor',
+  };
+}
+
+async function endQuietly(client: Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    await Promise.race([client.end().catch(() => {}), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads pg's errors: SQLSTATE for the server's refusals, Node codes and pg's messages for the rest. */
+function classifyPostgresConnectError(error: unknown): ConnectFailureKind {
+  if (typeof error !== 'object' || error === null) return 'other';
+  const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : '';
+  const message = error instanceof Error ? error.message : '';
+  if (AUTHENTICATION_SQLSTATES.has(code)) return 'authentication';
+  if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) return 'tls';
+  if (TLS_MESSAGES.some((m) => message.includes(m))) return 'tls';
+  if (NETWORK_CODES.has(code)) return 'network';
+  if (NETWORK_MESSAGES.some((m) => message.includes(m))) return 'network';
+  return 'other';
+}
