@@ -44,6 +44,12 @@ export interface DatabaseEngine<Connection = unknown> {
     change: AlternateUserChange,
     context: EngineContext,
   ): Promise<AlternateUserOutcome>;
+
+  /**
+   * Optional, for `rotor doctor`: what this superuser session lacks to do upsertAlternateUser
+   * (create users, grant what the original holds), as sentences; empty when nothing is missing.
+   */
+  superuserPrivilegeProblems?(superuser: Connection, originalUsername: string): Promise<string[]>;
 }
 
 export type PasswordClass = 'uppercase' | 'lowercase' | 'digit' | 'punctuation';

@@ -24,6 +24,7 @@ export {
   UnsafeRotationError,
   UnsupportedEngineError,
 } from './errors';
+export { type LocalRotationOptions, type LocalRotationResult, rotateLocally } from './local-rotation';
 export type { LogFields, LogLevel, LogSink } from './logger';
 export { Logger } from './logger';
 export type { PasswordPolicy } from './password';
@@ -31,7 +32,7 @@ export { CHARACTER_CLASSES, generatePassword, passwordPolicyProblems } from './p
 export { describeError, Redactor } from './redactor';
 export type { RotationEvent, RotationStep } from './rotation-event';
 export { parseRotationEvent, ROTATION_STEPS } from './rotation-event';
-export type { RotationHandler, RotationHandlerOptions } from './rotation-handler';
+export type { RotationHandler, RotationHandlerOptions, StepResult } from './rotation-handler';
 export { createRotationHandler } from './rotation-handler';
 export type { DatabaseSecret, SslMode } from './secret-value';
 export { alternateUsername, parseDatabaseSecret, sameHost } from './secret-value';

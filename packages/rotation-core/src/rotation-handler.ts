@@ -1,11 +1,11 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { loadRotationConfig } from './config';
+import { loadRotationConfig, type RotationConfig } from './config';
 import type { DatabaseEngine, EngineEnvironment } from './engine';
 import { RotationError } from './errors';
 import { Logger, type LogSink } from './logger';
 import { describeError, Redactor } from './redactor';
 import { parseRotationEvent } from './rotation-event';
-import { RotationSteps } from './rotation-steps';
+import { RotationSteps, type StepDriver } from './rotation-steps';
 import { SecretsGateway, secretsManagerClientFor } from './secrets-gateway';
 import { AlternatingUsersStrategy } from './strategies/alternating-users-strategy';
 import type { RotationStrategy, StrategyName } from './strategies/rotation-strategy';
@@ -36,6 +36,18 @@ export function createRotationHandler<C>(
   strategyName: StrategyName,
   options: RotationHandlerOptions = {},
 ): RotationHandler {
+  const runtime = createStepRuntime(engine, strategyName, options);
+  return async (rawEvent: unknown) => {
+    await runStep(rawEvent, runtime, 'service');
+  };
+}
+
+/** Configuration (validated), strategy and logger for an engine: what every step needs. */
+export function createStepRuntime<C>(
+  engine: DatabaseEngine<C>,
+  strategyName: StrategyName,
+  options: RotationHandlerOptions = {},
+): StepRuntime<C> {
   const env = options.env ?? process.env;
   const config = loadRotationConfig(engine as DatabaseEngine, env);
   const strategy: RotationStrategy =
@@ -45,40 +57,69 @@ export function createRotationHandler<C>(
     ...(options.logSink ? { sink: options.logSink } : {}),
     fields: { engine: engine.family, strategy: strategy.name },
   });
+  return { engine, strategy, config, env, baseLog, ...(options.client ? { client: options.client } : {}) };
+}
 
-  return async (rawEvent: unknown) => {
-    const started = Date.now();
-    const redactor = new Redactor();
-    let log = baseLog.child({}, redactor);
-    let secrets: SecretsGateway | undefined;
-    try {
-      const event = parseRotationEvent(rawEvent);
-      const errorContext = {
-        secretId: event.SecretId,
-        step: event.Step,
-        versionId: event.ClientRequestToken,
-      };
-      log = baseLog.child(
-        { secretId: event.SecretId, step: event.Step, versionId: event.ClientRequestToken },
-        redactor,
-      );
-      log.info('step started');
-      secrets = new SecretsGateway(
-        options.client ?? secretsManagerClientFor(event.SecretId, config.secretsManagerEndpoint, env),
-        errorContext,
-      );
-      await new RotationSteps(event, engine, strategy, config, secrets, log, redactor, errorContext).run();
-      log.info('step finished', { durationMs: Date.now() - started, secretsManagerCalls: secrets.calls });
-    } catch (error) {
-      const failure = error instanceof RotationError ? error : unexpected(error, redactor);
-      log.error('step failed', {
-        durationMs: Date.now() - started,
-        secretsManagerCalls: secrets?.calls ?? 0,
-        error: { name: failure.name, message: redactor.redact(failure.message) },
-      });
-      throw failure;
-    }
-  };
+export interface StepRuntime<C> {
+  readonly engine: DatabaseEngine<C>;
+  readonly strategy: RotationStrategy;
+  readonly config: RotationConfig;
+  readonly env: EngineEnvironment;
+  readonly baseLog: Logger;
+  readonly client?: SecretsManagerClient;
+}
+
+/** One step, with its logging and error shaping; shared by the handler and `rotateLocally`. */
+export async function runStep<C>(
+  rawEvent: unknown,
+  runtime: StepRuntime<C>,
+  driver: StepDriver,
+): Promise<StepResult> {
+  const started = Date.now();
+  const redactor = new Redactor();
+  let log = runtime.baseLog.child({}, redactor);
+  let secrets: SecretsGateway | undefined;
+  try {
+    const event = parseRotationEvent(rawEvent);
+    const errorContext = { secretId: event.SecretId, step: event.Step, versionId: event.ClientRequestToken };
+    log = runtime.baseLog.child(
+      { secretId: event.SecretId, step: event.Step, versionId: event.ClientRequestToken },
+      redactor,
+    );
+    log.info('step started');
+    secrets = new SecretsGateway(
+      runtime.client ??
+        secretsManagerClientFor(event.SecretId, runtime.config.secretsManagerEndpoint, runtime.env),
+      errorContext,
+    );
+    await new RotationSteps(
+      event,
+      runtime.engine,
+      runtime.strategy,
+      runtime.config,
+      secrets,
+      log,
+      redactor,
+      errorContext,
+      driver,
+    ).run();
+    const result = { durationMs: Date.now() - started, secretsManagerCalls: secrets.calls };
+    log.info('step finished', result);
+    return result;
+  } catch (error) {
+    const failure = error instanceof RotationError ? error : unexpected(error, redactor);
+    log.error('step failed', {
+      durationMs: Date.now() - started,
+      secretsManagerCalls: secrets?.calls ?? 0,
+      error: { name: failure.name, message: redactor.redact(failure.message) },
+    });
+    throw failure;
+  }
+}
+
+export interface StepResult {
+  readonly durationMs: number;
+  readonly secretsManagerCalls: number;
 }
 
 /** A bug or an unforeseen failure: surface name and (redacted) message, keep the original as cause. */

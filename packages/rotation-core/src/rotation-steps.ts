@@ -10,6 +10,9 @@ import { type DatabaseSecret, parseDatabaseSecret, withChanges } from './secret-
 import type { SecretsGateway } from './secrets-gateway';
 import type { RotationStrategy, StepContext } from './strategies/rotation-strategy';
 
+/** Who invokes the steps: Secrets Manager (the Lambda handler), or `rotateLocally`. */
+export type StepDriver = 'service' | 'local';
+
 /**
  * One invocation: the stage checks every step makes, then the step. createSecret, testSecret and
  * finishSecret are the same for every strategy; setSecret is the strategy's.
@@ -30,6 +33,7 @@ export class RotationSteps<C> {
     log: Logger,
     redactor: Redactor,
     errorContext: RotationErrorContext,
+    private readonly driver: StepDriver = 'service',
   ) {
     const rules = strategy.secretRules(engine);
     this.context = {
@@ -78,8 +82,13 @@ export class RotationSteps<C> {
     const { secrets, secretId, token, log, errorContext } = this.context;
     const meta = await secrets.describe(secretId);
     this.versions = meta.versions;
-    if (!meta.rotationEnabled) throw new SecretStateError('secret is not enabled for rotation', errorContext);
+    // A local driver (rotor rotate) stands in for the service: it needs no rotation configured,
+    // and cannot create the empty placeholder version, so createSecret creates the version.
+    if (!meta.rotationEnabled && this.driver === 'service') {
+      throw new SecretStateError('secret is not enabled for rotation', errorContext);
+    }
     const stages = meta.versions[token];
+    if (!stages && this.driver === 'local' && this.event.Step === 'createSecret') return true;
     if (!stages) throw new SecretStateError('version has no stage for rotation of the secret', errorContext);
     if (stages.includes('AWSCURRENT')) {
       log.info('version is already AWSCURRENT; nothing to do');

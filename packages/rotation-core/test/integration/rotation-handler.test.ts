@@ -6,7 +6,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerLocal } from '@rotor/secrets-manager-local';
-import { ConfigurationError, createRotationHandler, type StrategyName } from '../../src';
+import { ConfigurationError, createRotationHandler, rotateLocally, type StrategyName } from '../../src';
 import { type FakeDatabase, fakeDatabase, fakeEngine } from './fake-engine';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -186,5 +186,54 @@ describe('createRotationHandler against the emulator', () => {
     expect(() =>
       createRotationHandler(fakeEngine(fakeDatabase()), 'single-user', { env: { PASSWORD_LENGTH: 'ten' } }),
     ).toThrow(/PASSWORD_LENGTH/);
+  });
+});
+
+describe('rotateLocally (rotor rotate)', () => {
+  it('rotates a secret that has no rotation configured, and removes AWSPENDING like the service', async () => {
+    const db = fakeDatabase({ app: 'Initial-Password-1' });
+    const out = await sdk.send(
+      new CreateSecretCommand({
+        Name: `local-${++counter}`,
+        SecretString: JSON.stringify({
+          engine: 'fake',
+          host: 'db.local',
+          username: 'app',
+          password: 'Initial-Password-1',
+          ssl: false,
+        }),
+      }),
+    );
+    const seen: string[] = [];
+    const result = await rotateLocally(fakeEngine(db), 'single-user', {
+      secretId: out.ARN as string,
+      client: sdk,
+      logSink: () => undefined,
+      onStep: (step) => seen.push(step),
+    });
+    expect(seen).toEqual(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
+    const stages =
+      (await sdk.send(new DescribeSecretCommand({ SecretId: out.ARN }))).VersionIdsToStages ?? {};
+    expect(stages[result.versionId]).toEqual(['AWSCURRENT']);
+    expect(stages[result.previousVersionId as string]).toEqual(['AWSPREVIOUS']);
+    const current = JSON.parse(
+      (await sdk.send(new GetSecretValueCommand({ SecretId: out.ARN }))).SecretString as string,
+    );
+    expect(db.users.get('app')).toBe(current.password);
+  });
+
+  it('refuses to start while another rotation is in progress', async () => {
+    const s = await setup('single-user', { ssl: false });
+    emulator.registerLambda(`${s.lambda}-stall`, () => {
+      throw new Error('stalled');
+    });
+    await sdk.send(new RotateSecretCommand({ SecretId: s.arn, RotationLambdaARN: `${s.lambda}-stall` }));
+    await expect(
+      rotateLocally(fakeEngine(s.db), 'single-user', {
+        secretId: s.arn,
+        client: sdk,
+        logSink: () => undefined,
+      }),
+    ).rejects.toThrow(/a previous rotation isn't complete/);
   });
 });

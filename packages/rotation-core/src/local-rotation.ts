@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DescribeSecretCommand,
+  type SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import type { DatabaseEngine } from './engine';
+import { SecretStateError, SecretsManagerError } from './errors';
+import { ROTATION_STEPS, type RotationStep } from './rotation-event';
+import { createStepRuntime, type RotationHandlerOptions, runStep, type StepResult } from './rotation-handler';
+import { secretsManagerClientFor } from './secrets-gateway';
+import type { StrategyName } from './strategies/rotation-strategy';
+
+export interface LocalRotationOptions extends RotationHandlerOptions {
+  readonly secretId: string;
+  /** Called after each step that succeeded. */
+  readonly onStep?: (step: RotationStep, result: StepResult) => void;
+}
+
+export interface LocalRotationResult {
+  readonly arn: string;
+  readonly versionId: string;
+  readonly previousVersionId?: string;
+  readonly steps: readonly (StepResult & { readonly step: RotationStep })[];
+}
+
+/**
+ * Drives one rotation the way Secrets Manager does (the same four steps, the same handler code),
+ * from this process instead of the service: for debugging a rotation before the function is
+ * deployed (`rotor rotate`). Differences from the service, because the public API cannot do
+ * otherwise: no rotation needs to be configured on the secret, and the new version is created by
+ * createSecret rather than as an empty placeholder beforehand. Like the service, it refuses to
+ * start while another rotation is in progress and removes AWSPENDING after success.
+ */
+export async function rotateLocally<C>(
+  engine: DatabaseEngine<C>,
+  strategy: StrategyName,
+  options: LocalRotationOptions,
+): Promise<LocalRotationResult> {
+  const runtime = createStepRuntime(engine, strategy, options);
+  const client: SecretsManagerClient =
+    options.client ??
+    secretsManagerClientFor(options.secretId, runtime.config.secretsManagerEndpoint, runtime.env);
+  const context = { secretId: options.secretId };
+  const meta = await client
+    .send(new DescribeSecretCommand({ SecretId: options.secretId }))
+    .catch((error: Error) => {
+      throw new SecretsManagerError(
+        `Secrets Manager DescribeSecret failed: ${error.name}: ${error.message}`,
+        context,
+        {
+          cause: error,
+          awsCode: error.name,
+        },
+      );
+    });
+  const arn = meta.ARN ?? options.secretId;
+  const versions = Object.entries(meta.VersionIdsToStages ?? {});
+  const inProgress = versions.find(
+    ([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'),
+  );
+  if (inProgress) {
+    throw new SecretStateError(
+      `a previous rotation isn't complete: version ${inProgress[0]} holds AWSPENDING without AWSCURRENT (finish it, or remove the label with update-secret-version-stage)`,
+      context,
+    );
+  }
+  const previousVersionId = versions.find(([, stages]) => stages.includes('AWSCURRENT'))?.[0];
+  const token = randomUUID();
+  const steps: (StepResult & { step: RotationStep })[] = [];
+  for (const step of ROTATION_STEPS) {
+    const result = await runStep(
+      { Step: step, SecretId: arn, ClientRequestToken: token },
+      { ...runtime, client },
+      'local',
+    );
+    steps.push({ step, ...result });
+    options.onStep?.(step, result);
+  }
+  // What the service does after the four steps succeeded.
+  await client.send(
+    new UpdateSecretVersionStageCommand({
+      SecretId: arn,
+      VersionStage: 'AWSPENDING',
+      RemoveFromVersionId: token,
+    }),
+  );
+  return { arn, versionId: token, ...(previousVersionId ? { previousVersionId } : {}), steps };
+}
