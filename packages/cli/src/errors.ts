@@ -14,10 +14,11 @@ export class UsageError extends CliError {
   override readonly exitCode = 2;
 }
 
-/** A zip archive cannot be written or read (bad entry name, corrupt or unsupported archive). */
-export class ZipFormatError extends CliError {
-  override name = 'ZipFormatError';
-}
+/**
+ * A zip archive cannot be written or read (bad entry name, corrupt or unsupported archive). Defined
+ * by @rotor/secrets-manager-local, whose reader throws it; the writer here throws the same class.
+ */
+export { ZipFormatError } from '@rotor/secrets-manager-local';
 
 /** Bundling a handler or assembling an engine's zip failed. */
 export class PackagingError extends CliError {

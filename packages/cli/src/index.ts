@@ -1,12 +1,12 @@
 // The library behind the `rotor` command, for scripts and benchmarks that build or unpack zips.
 
+export type { ZipEntry } from '@rotor/secrets-manager-local';
+export { readZip, unzipToDirectory } from '@rotor/secrets-manager-local';
 export { CliError, PackagingError, UsageError, ZipFormatError } from './errors';
 export type { BuildEngineZipOptions, BuiltZip } from './packaging/build-engine-zip';
 export { buildEngineZip, RDS_CA_BUNDLE_ENTRY } from './packaging/build-engine-zip';
 export type { EnginePackage } from './packaging/engine-packages';
 export { ENGINE_PACKAGES, STRATEGIES } from './packaging/engine-packages';
-export type { ZipEntry } from './packaging/zip-reader';
-export { readZip, unzipToDirectory } from './packaging/zip-reader';
 export type { ZipInputEntry } from './packaging/zip-writer';
 export { writeZip } from './packaging/zip-writer';
 export { runCli } from './run-cli';

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isDeploymentPackage } from './deployment-package';
 import { UsageError } from './errors';
 
 export interface LambdaOption {
@@ -31,7 +32,9 @@ Options:
   --host HOST               address to listen on (default 127.0.0.1)
   --lambda ARN=FILE#EXPORT  register a rotation function: a handler file (relative to the
                             working directory) and its export (default "handler"); repeatable.
-                            ARN may also be a bare function name.
+                            ARN may also be a bare function name. FILE may be a Lambda zip,
+                            with Lambda's handler string as EXPORT:
+                            dist/rotor-postgres.zip#single-user.handler
   --env NAME=VALUE          environment variable for the --lambda before it; repeatable
   --state FILE              keep secrets in FILE across restarts (written atomically)
   --region REGION           region in ARNs (default us-east-1)
@@ -124,5 +127,10 @@ function parseLambda(text: string, cwd: string): LambdaOption {
   const exportName = hash === -1 ? 'handler' : target.slice(hash + 1);
   if (file === '' || exportName === '')
     throw new UsageError(`--lambda must be ARN=FILE#EXPORT, not "${text}".`);
+  if (isDeploymentPackage(file) && !/^[^.]+\.[^.]/.test(exportName.slice(exportName.lastIndexOf('/') + 1))) {
+    throw new UsageError(
+      `--lambda ${arn}: a zip needs Lambda's handler string MODULE.EXPORT after #, e.g. ${file}#single-user.handler, not "${exportName}".`,
+    );
+  }
   return { arn, file: resolve(cwd, file), exportName, env: {} };
 }

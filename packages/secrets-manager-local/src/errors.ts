@@ -76,3 +76,11 @@ export class StateFileError extends Error {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/**
+ * A zip archive cannot be read or written: corrupt or unsupported archive, or an entry name that is
+ * unsafe (absolute, `..`, escaping the target directory).
+ */
+export class ZipFormatError extends Error {
+  override readonly name = 'ZipFormatError';
+}

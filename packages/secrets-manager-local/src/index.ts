@@ -1,5 +1,13 @@
-export { LambdaInvocationError, SecretsManagerServiceError, StateFileError } from './errors';
+export { crc32 } from './crc32';
+export {
+  LambdaInvocationError,
+  SecretsManagerServiceError,
+  StateFileError,
+  ZipFormatError,
+} from './errors';
 export type { LambdaModuleSpec, RotationEvent, RotationFunction } from './rotation-event';
 export type { RotationPlan } from './secret-store';
 export { SecretStore } from './secret-store';
 export { SecretsManagerLocal, type SecretsManagerLocalOptions } from './secrets-manager-local';
+export * as zipFormat from './zip-format';
+export { readZip, unzipToDirectory, type ZipEntry } from './zip-reader';

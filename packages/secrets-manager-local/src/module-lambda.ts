@@ -3,6 +3,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { lambdaFunctionName } from './arn';
+import {
+  isDeploymentPackage,
+  removeDeploymentPackage,
+  resolveHandlerString,
+  unpackDeploymentPackage,
+} from './deployment-package';
 import { LambdaInvocationError } from './errors';
 import type { InvokeMessage, ResultMessage, WorkerData } from './lambda-worker';
 import type { LambdaModuleSpec } from './rotation-event';
@@ -27,13 +33,17 @@ interface Pending {
 /**
  * A rotation function loaded from a handler file into its own worker thread: its own module
  * instance and environment, kept warm between invocations like a Lambda container. A crashed or
- * timed-out worker fails its invocations and is replaced on the next one.
+ * timed-out worker fails its invocations and is replaced on the next one. A `.zip` file is a
+ * deployment package: unpacked once, on first use, into a private temporary directory that
+ * close() removes, and `exportName` is then Lambda's handler string (`single-user.handler`).
  */
 export class ModuleLambda {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly file: string;
+  /** For a deployment package: the handler file and export inside the unpacked directory. */
+  private unpacked: { directory: string; file: string; exportName: string } | undefined;
 
   constructor(
     private readonly arn: string,
@@ -45,7 +55,18 @@ export class ModuleLambda {
   }
 
   invoke(event: unknown): Promise<unknown> {
-    const worker = this.ensureWorker();
+    let worker: Worker;
+    try {
+      worker = this.ensureWorker();
+    } catch (error) {
+      return Promise.reject(
+        error instanceof LambdaInvocationError
+          ? error
+          : new LambdaInvocationError('Runtime.ImportModuleError', `Error: ${(error as Error).message}`, {
+              cause: error,
+            }),
+      );
+    }
     const id = this.nextId++;
     const timeoutMs = (this.spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
     const message: InvokeMessage = {
@@ -74,13 +95,31 @@ export class ModuleLambda {
       new LambdaInvocationError('Runtime.Shutdown', 'The emulator stopped during the invocation.'),
     );
     if (worker) await worker.terminate();
+    if (this.unpacked) {
+      removeDeploymentPackage(this.unpacked.directory);
+      this.unpacked = undefined;
+    }
+  }
+
+  /** The file and export the worker loads; unpacks a deployment package the first time. */
+  private loadTarget(): { file: string; exportName: string } {
+    if (!isDeploymentPackage(this.file))
+      return { file: this.file, exportName: this.spec.exportName ?? 'handler' };
+    if (this.unpacked) return this.unpacked;
+    const directory = unpackDeploymentPackage(this.file);
+    try {
+      this.unpacked = { directory, ...resolveHandlerString(directory, this.spec.exportName ?? 'handler') };
+    } catch (error) {
+      removeDeploymentPackage(directory);
+      throw error;
+    }
+    return this.unpacked;
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const workerData: WorkerData = {
-      file: this.file,
-      exportName: this.spec.exportName ?? 'handler',
+      ...this.loadTarget(),
       functionName: lambdaFunctionName(this.arn),
       functionArn: this.arn,
     };

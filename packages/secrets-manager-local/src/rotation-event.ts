@@ -13,9 +13,15 @@ export type RotationFunction = (event: RotationEvent) => Promise<unknown> | unkn
 
 /** A rotation function loaded from a handler file into its own worker thread, the way Lambda loads it. */
 export interface LambdaModuleSpec {
-  /** Path to the handler file (CommonJS or ES module). */
+  /**
+   * Path to the handler file (CommonJS or ES module), or to a Lambda deployment package (`.zip`),
+   * unpacked into a private temporary directory that is removed when the emulator stops.
+   */
   file: string;
-  /** The handler's export name; `handler` by default. */
+  /**
+   * The handler's export name; `handler` by default. For a `.zip`, Lambda's handler string
+   * `[path/]module.export`, e.g. `single-user.handler`.
+   */
   exportName?: string;
   /** Environment variables of this function, on top of the server's own and the Lambda defaults. */
   env?: Record<string, string>;

@@ -1,7 +1,9 @@
 import { deflateRawSync } from 'node:zlib';
-import { ZipFormatError } from '../errors';
-import { crc32 } from './crc32';
-import {
+import { crc32, ZipFormatError, zipFormat } from '@rotor/secrets-manager-local';
+
+// The reader lives in @rotor/secrets-manager-local (the emulator runs zips), which shares its
+// format constants and CRC with this writer.
+const {
   CENTRAL_DIRECTORY_HEADER_SIZE,
   CENTRAL_DIRECTORY_SIGNATURE,
   END_OF_CENTRAL_DIRECTORY_SIGNATURE,
@@ -13,7 +15,7 @@ import {
   METHOD_DEFLATED,
   METHOD_STORED,
   VERSION_NEEDED,
-} from './zip-format';
+} = zipFormat;
 
 export interface ZipInputEntry {
   /** Path inside the archive, `/`-separated, relative (e.g. `certs/rds-ca-bundle.pem`). */

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipToDirectory } from '@rotor/secrets-manager-local';
 import { buildEngineZip, machinePaths, RDS_CA_BUNDLE_ENTRY } from '../../src/packaging/build-engine-zip';
 import { ENGINE_PACKAGES, packageDirectory, STRATEGIES } from '../../src/packaging/engine-packages';
 import { findRepoRoot } from '../../src/packaging/repo-root';
-import { unzipToDirectory } from '../../src/packaging/zip-reader';
 import { runCli } from '../../src/run-cli';
 
 const repoRoot = findRepoRoot(__dirname);

@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseCliOptions, USAGE } from '../cli-options';
+import { isDeploymentPackage } from '../deployment-package';
 import { UsageError } from '../errors';
 import { SecretsManagerLocal } from '../secrets-manager-local';
+import { readZip } from '../zip-reader';
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseCliOptions>;
@@ -10,6 +12,8 @@ async function main(): Promise<void> {
     for (const lambda of options.lambdas) {
       if (!existsSync(lambda.file))
         throw new UsageError(`--lambda ${lambda.arn}: no such file ${lambda.file}`);
+      // A zip is unpacked only when first invoked; a corrupt one should stop the start instead.
+      if (isDeploymentPackage(lambda.file)) checkZip(lambda.arn, lambda.file);
     }
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -63,6 +67,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.stdout.write(`${server.endpoint}\n`);
+}
+
+function checkZip(arn: string, file: string): void {
+  try {
+    readZip(readFileSync(file));
+  } catch (error) {
+    throw new UsageError(`--lambda ${arn}: ${file} is not a readable zip (${(error as Error).message})`);
+  }
 }
 
 main().catch((error: unknown) => {

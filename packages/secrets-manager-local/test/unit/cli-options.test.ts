@@ -64,3 +64,20 @@ test.each([
 ])('refuses %j', (args) => {
   expect(() => parseCliOptions(args, CWD)).toThrow(expect.objectContaining({ name: 'UsageError' }));
 });
+
+test('--lambda with a zip takes Lambda handler strings and refuses a bare export name', () => {
+  const options = parseCliOptions(
+    ['--lambda', 'a=dist/rotor-postgres.zip#single-user.handler', '--lambda', 'b=x.ZIP#lib/alt.handler'],
+    CWD,
+  );
+  expect(options.lambdas.map((l) => [l.file, l.exportName])).toEqual([
+    [join(CWD, 'dist/rotor-postgres.zip'), 'single-user.handler'],
+    [join(CWD, 'x.ZIP'), 'lib/alt.handler'],
+  ]);
+  for (const bad of [
+    'a=dist/rotor-postgres.zip',
+    'a=dist/rotor-postgres.zip#handler',
+    'a=x.zip#single-user.',
+  ])
+    expect(() => parseCliOptions(['--lambda', bad], CWD)).toThrow(/handler string/);
+});

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { ZipFormatError } from '../errors';
 import { crc32 } from './crc32';
+import { ZipFormatError } from './errors';
 import {
   CENTRAL_DIRECTORY_HEADER_SIZE,
   CENTRAL_DIRECTORY_SIGNATURE,

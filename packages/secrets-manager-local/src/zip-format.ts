@@ -1,4 +1,5 @@
-// Constants of the ZIP format (PKWARE APPNOTE 6.3) shared by the writer and the reader.
+// Constants of the ZIP format (PKWARE APPNOTE 6.3) shared by the reader here and the writer in
+// @rotor/cli (`rotor package`), which imports them as `zipFormat`.
 export const LOCAL_FILE_HEADER_SIGNATURE = 0x04034b50;
 export const CENTRAL_DIRECTORY_SIGNATURE = 0x02014b50;
 export const END_OF_CENTRAL_DIRECTORY_SIGNATURE = 0x06054b50;
