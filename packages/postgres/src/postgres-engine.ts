@@ -167,7 +167,13 @@ async function upsertInTransaction(
   const privilegeChanges: string[] = [];
 
   if (!cloneRole) {
-    await db.query(createLoginRoleStatement(clone, username === clone ? secret : undefined));
+    // Normally the clone is what this rotation sets. If the clone is AWSCURRENT yet gone (dropped
+    // after the current-login check), it comes back with its current password so it keeps working.
+    const clonePassword =
+      username === clone
+        ? secret
+        : passwordForServer(change.currentPassword, clone, format, facts.scramIterations);
+    await db.query(createLoginRoleStatement(clone, clonePassword));
     if (username !== clone) await db.query(alterRolePasswordStatement(username, secret));
     // Membership carries every privilege of the original, including grants made after today:
     // nothing has to be copied at each rotation.

@@ -119,9 +119,9 @@ export function alterRolePasswordStatement(role: string, secret: string): string
   return `ALTER ROLE ${quoteIdent(role)} WITH PASSWORD ${quoteLiteral(secret)}`;
 }
 
-/** `CREATE ROLE <role> WITH LOGIN [PASSWORD <literal>]`. */
-export function createLoginRoleStatement(role: string, secret?: string): string {
-  return `CREATE ROLE ${quoteIdent(role)} WITH LOGIN${secret === undefined ? '' : ` PASSWORD ${quoteLiteral(secret)}`}`;
+/** `CREATE ROLE <role> WITH LOGIN PASSWORD <literal>`. */
+export function createLoginRoleStatement(role: string, secret: string): string {
+  return `CREATE ROLE ${quoteIdent(role)} WITH LOGIN PASSWORD ${quoteLiteral(secret)}`;
 }
 
 /** `ALTER ROLE <role> WITH LOGIN`. */

@@ -353,6 +353,65 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
       );
     });
 
+    it('refuses a clone name PostgreSQL would truncate (over 63 bytes), creating nothing', async () => {
+      // 60 bytes: allowed; its clone is 36 characters, within core's 63-character check, but 66 bytes.
+      const user = await hostileUser('\u00e9'.repeat(26));
+      expect(Buffer.byteLength(`${user.username}_clone`)).toBeGreaterThan(63);
+      const superArn = await h.superuserSecret();
+      const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn }));
+      const token = await h.beginRotation(arn);
+      await h.step('alternating-users', arn, token, 'createSecret');
+      await expect(h.step('alternating-users', arn, token, 'setSecret')).rejects.toMatchObject({
+        name: 'DatabaseChangeError',
+        message: expect.stringMatching(/66 bytes long; PostgreSQL would truncate it to 63 bytes/),
+      });
+      const truncated = await admin((c) =>
+        c.query("SELECT 1 FROM pg_roles WHERE rolname LIKE '%' || $1 || '%'", [user.username.slice(0, 20)]),
+      );
+      expect(truncated.rowCount).toBe(1);
+      expect(await h.adapter.canLogin(user.username, user.password)).toBe(true);
+    });
+
+    it('recreates a clone that vanished while it held AWSCURRENT, with its current password', async () => {
+      const user = await h.appUser('rot_gone');
+      const clone = `${user.username}_clone`;
+      h.track({ username: clone, password: h.newPassword(), table: uniqueName('rot_t') });
+      const clonePassword = h.newPassword();
+      const newPassword = h.newPassword();
+      const superuser = h.adapter.superuser();
+      const connection = await postgresEngine.connect({
+        host: superuser.host,
+        port: superuser.port,
+        username: superuser.username,
+        password: superuser.password,
+        dbname: database,
+        tls: false,
+        connectTimeoutMs: 5000,
+        secret: {} as never,
+      });
+      try {
+        const outcome = await postgresEngine.upsertAlternateUser(
+          connection,
+          {
+            username: user.username,
+            newPassword,
+            originalUsername: user.username,
+            cloneUsername: clone,
+            currentUsername: clone,
+            currentPassword: clonePassword,
+            secret: {} as never,
+          },
+          { log: silentLog(), env: {} },
+        );
+        expect(outcome.created).toBe(true);
+      } finally {
+        await postgresEngine.close(connection);
+      }
+      expect(await h.adapter.canLogin(clone, clonePassword)).toBe(true);
+      expect(await h.adapter.canLogin(user.username, newPassword)).toBe(true);
+      expect(await h.adapter.canRead(clone, clonePassword, user.table)).toBe(true);
+    });
+
     it('refuses clearly when the original role does not exist, and creates nothing', async () => {
       const original = uniqueName('rot_gone');
       const superuser = h.adapter.superuser();

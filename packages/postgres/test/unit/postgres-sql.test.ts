@@ -215,7 +215,6 @@ describe('statement builders', () => {
     expect(createLoginRoleStatement(name, verifier)).toBe(
       `CREATE ROLE ${ident} WITH LOGIN PASSWORD '${verifier}'`,
     );
-    expect(createLoginRoleStatement(name)).toBe(`CREATE ROLE ${ident} WITH LOGIN`);
     expect(setRoleStatement('clone', name)).toBe(`ALTER ROLE "clone" SET role = ${literal}`);
     expect(grantMembershipStatement(name, 'clone', 150000)).toBe(`GRANT ${ident} TO "clone"`);
   });
