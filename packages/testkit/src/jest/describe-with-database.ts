@@ -1,6 +1,6 @@
 import type { DatabaseServer } from '../database-server';
 import type { TargetName } from '../database-targets';
-import { databaseAvailability } from './published-servers';
+import { databaseAvailability, skipAnnouncedVariable } from './published-servers';
 
 /**
  * `describe` when `target` has a server, else one printed line (`SKIP mysql84: no server (...)`) and
@@ -18,8 +18,10 @@ export function describeWithDatabase(
     describe(title, () => fn(() => server));
     return;
   }
-  // process.stdout rather than console.log, which jest decorates with a stack location.
-  process.stdout.write(`SKIP ${target}: ${availability.reason}\n`);
+  // Printed once per run: by globalSetup when it ran, else here. process.stdout rather than
+  // console.log, which jest decorates with a stack location.
+  if (process.env[skipAnnouncedVariable(target)] !== '1')
+    process.stdout.write(`SKIP ${target}: ${availability.reason}\n`);
   describe.skip(title, () =>
     fn(() => {
       throw new Error(`${target} has no server: ${availability.reason}`);

@@ -1,7 +1,7 @@
 import type { DatabaseServer } from '../database-server';
 import { isTargetName, type TargetName } from '../database-targets';
 import { type ProvisionOptions, provisionDatabase } from '../provision-database';
-import { publishServer, publishSkip } from './published-servers';
+import { publishServer, publishSkip, skipAnnouncedVariable } from './published-servers';
 import { startedServers } from './started-servers';
 
 export interface GlobalSetupOptions extends ProvisionOptions {
@@ -36,6 +36,9 @@ export function createGlobalSetup(
         if (!options.quiet) process.stdout.write(`${describeServer(result.value.server)}\n`);
       } else {
         publishSkip(target, result.value.reason);
+        // The one line per skipped engine and run; test files then skip without printing it again.
+        process.stdout.write(`SKIP ${target}: ${result.value.reason}\n`);
+        process.env[skipAnnouncedVariable(target)] = '1';
       }
     });
     startedServers().push(...started);

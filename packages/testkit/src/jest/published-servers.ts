@@ -20,6 +20,11 @@ export function skipVariable(target: TargetName): string {
   return `ROTOR_SKIP_${target.toUpperCase()}`;
 }
 
+/** Set when globalSetup already printed the target's skip line for this run. */
+export function skipAnnouncedVariable(target: TargetName): string {
+  return `ROTOR_SKIP_${target.toUpperCase()}_ANNOUNCED`;
+}
+
 function sourceVariable(target: TargetName): string {
   return `ROTOR_RESOLVED_${target.toUpperCase()}_SOURCE`;
 }
@@ -41,7 +46,13 @@ export function publishSkip(target: TargetName, reason: string, env: NodeJS.Proc
 }
 
 export function unpublish(target: TargetName, env: NodeJS.ProcessEnv = process.env): void {
-  for (const name of [resolvedUrlVariable, sourceVariable, versionVariable, skipVariable])
+  for (const name of [
+    resolvedUrlVariable,
+    sourceVariable,
+    versionVariable,
+    skipVariable,
+    skipAnnouncedVariable,
+  ])
     delete env[name(target)];
 }
 
