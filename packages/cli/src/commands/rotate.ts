@@ -1,0 +1,230 @@
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import {
+  type DatabaseEngine,
+  type LocalRotationResult,
+  RotationError,
+  type RotationStep,
+  rotateLocally,
+  type StepResult,
+  type StrategyName,
+} from '@rotor/rotation-core';
+import { engineFor, engineValues } from '../engines/engine-registry';
+import { secretsManagerClient } from '../engines/secrets-manager-client';
+import { CliError, UsageError } from '../errors';
+import type { Command } from './command';
+import { parseOptions } from './parse-options';
+
+const STRATEGIES: readonly StrategyName[] = ['single-user', 'alternating-users'];
+
+/** A rotation step failed: named after the rotation's own typed error, whose message holds no secret. */
+class RotationFailedError extends CliError {
+  constructor(error: RotationError) {
+    super(`rotate: ${error.name}: ${error.message}`, { cause: error });
+    this.name = error.name;
+  }
+}
+
+interface SecretSnapshot {
+  readonly arn: string;
+  readonly stages: Readonly<Record<string, readonly string[]>>;
+  /** The AWSCURRENT username; undefined when the value is not a JSON object with one. */
+  readonly currentUser?: string;
+  readonly hasMasterArn: boolean;
+}
+
+export const rotateCommand: Command = {
+  name: 'rotate',
+  summary: 'Run one rotation of a secret with a Rotor handler, step by step',
+  help: `Usage: rotor rotate --secret-id ID --engine ENGINE [--strategy STRATEGY] [--endpoint URL]
+                    [--region REGION] [--verbose] [--json]
+
+Drives one rotation exactly as Secrets Manager would (createSecret, setSecret, testSecret,
+finishSecret), running the Rotor handler in this process against the database the secret names:
+for debugging a rotation before the function is deployed. The secret needs no rotation
+configuration. Environment variables are read as the function reads them (PASSWORD_LENGTH,
+EXCLUDE_CHARACTERS, ROTOR_TLS_FALLBACK, ROTOR_CA_BUNDLE, ...).
+
+Options:
+  --secret-id ID       Name or ARN of the secret to rotate
+  --engine ENGINE      Engine value of the secret: ${engineValues().join(', ')}
+  --strategy STRATEGY  single-user or alternating-users (default: alternating-users when the
+                       secret has a "masterarn" key, else single-user)
+  --endpoint URL       Secrets Manager endpoint (default: SECRETS_MANAGER_ENDPOINT, else AWS)
+  --region REGION      Region (default: AWS_REGION, else the region in the secret's ARN)
+  --verbose            Write the handler's log lines (JSON, no secrets) to stderr
+  --json               Print the result as one JSON object
+  -h, --help           Show this help
+
+Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
+
+  async run(args, io) {
+    const { values } = parseOptions('rotate', args, {
+      'secret-id': { type: 'string' },
+      engine: { type: 'string' },
+      strategy: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      verbose: { type: 'boolean' },
+    });
+    if (values.help) {
+      io.out(`${this.help}\n`);
+      return 0;
+    }
+    const secretId = values['secret-id'];
+    if (!secretId) throw new UsageError('rotate: --secret-id is required');
+    if (!values.engine) throw new UsageError(`rotate: --engine is required (${engineValues().join(', ')})`);
+    const engine = engineFor(values.engine);
+    if (!engine) {
+      throw new UsageError(
+        `rotate: unknown engine ${JSON.stringify(values.engine)}; known: ${engineValues().join(', ')}`,
+      );
+    }
+    if (values.strategy !== undefined && !STRATEGIES.includes(values.strategy as StrategyName)) {
+      throw new UsageError(
+        `rotate: unknown strategy ${JSON.stringify(values.strategy)}; known: ${STRATEGIES.join(', ')}`,
+      );
+    }
+    if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(values.endpoint)) {
+      throw new UsageError(
+        `rotate: --endpoint must be an http(s) URL, not ${JSON.stringify(values.endpoint)}`,
+      );
+    }
+
+    const client = secretsManagerClient({
+      secretId,
+      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+      ...(values.region ? { region: values.region } : {}),
+      env: process.env,
+    });
+    try {
+      const before = await snapshot(client, secretId);
+      const strategy: StrategyName =
+        (values.strategy as StrategyName | undefined) ??
+        (before.hasMasterArn ? 'alternating-users' : 'single-user');
+      const json = values.json === true;
+      if (!json) {
+        io.out(`Rotating ${before.arn}\n  engine ${values.engine} (${engine.family}), strategy ${strategy}`);
+        io.out(`${values.strategy === undefined ? ' (from the secret)' : ''}\n`);
+        io.out(`Before:\n${formatStages(before)}`);
+        io.out('Steps:\n');
+      }
+
+      const started = Date.now();
+      const result = await rotateLocally(engine as DatabaseEngine, strategy, {
+        secretId: before.arn,
+        client,
+        env: process.env,
+        logSink: values.verbose ? (line) => io.err(`${line}\n`) : () => {},
+        onStep: json ? undefined : (step, r) => io.out(formatStep(step, r)),
+      }).catch((error: unknown) => {
+        if (error instanceof RotationError) throw new RotationFailedError(error);
+        throw error;
+      });
+      const durationMs = Date.now() - started;
+      const after = await snapshot(client, before.arn);
+
+      if (json) {
+        io.out(
+          `${JSON.stringify(jsonResult(secretId, values.engine, strategy, result, before, after, durationMs), null, 2)}\n`,
+        );
+      } else {
+        io.out(`After:\n${formatStages(after, result.versionId)}`);
+        const was =
+          before.currentUser !== undefined && before.currentUser !== after.currentUser
+            ? ` (was ${JSON.stringify(before.currentUser)})`
+            : '';
+        io.out(`Current user: ${JSON.stringify(after.currentUser ?? '(unknown)')}${was}\n`);
+        io.out(`Rotated in ${durationMs} ms.\n`);
+      }
+      return 0;
+    } finally {
+      client.destroy();
+    }
+  },
+};
+
+/** Stages and the AWSCURRENT username; reads the value but keeps nothing of it but the username. */
+async function snapshot(client: SecretsManagerClient, secretId: string): Promise<SecretSnapshot> {
+  const meta = await client.send(new DescribeSecretCommand({ SecretId: secretId })).catch((error: Error) => {
+    throw secretsManagerFailure('DescribeSecret', secretId, error);
+  });
+  const arn = meta.ARN ?? secretId;
+  const value = await client
+    .send(new GetSecretValueCommand({ SecretId: arn, VersionStage: 'AWSCURRENT' }))
+    .catch((error: Error) => {
+      throw secretsManagerFailure('GetSecretValue', secretId, error);
+    });
+  let fields: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(value.SecretString ?? '');
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      fields = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: the rotation's createSecret says so with a typed error.
+  }
+  return {
+    arn,
+    stages: meta.VersionIdsToStages ?? {},
+    ...(typeof fields.username === 'string' ? { currentUser: fields.username } : {}),
+    hasMasterArn: typeof fields.masterarn === 'string',
+  };
+}
+
+function secretsManagerFailure(operation: string, secretId: string, error: Error): CliError {
+  const notFound = error.name === 'ResourceNotFoundException';
+  return new CliError(
+    notFound
+      ? `rotate: secret ${secretId} not found (${error.name}: ${error.message})`
+      : `rotate: Secrets Manager ${operation} failed for ${secretId}: ${error.name}: ${error.message}`,
+    { cause: error },
+  );
+}
+
+function formatStages(s: SecretSnapshot, newVersion?: string): string {
+  // After the rotation the current user gets a line of its own, next to the one before.
+  const rows = Object.entries(s.stages).filter(([, stages]) => stages.length > 0);
+  const lines = rows.map(
+    ([id, stages]) => `  ${id}  ${stages.join(', ')}${id === newVersion ? '  (new)' : ''}\n`,
+  );
+  const user =
+    s.currentUser === undefined || newVersion !== undefined
+      ? ''
+      : `  AWSCURRENT user ${JSON.stringify(s.currentUser)}\n`;
+  return `${lines.join('')}${user}`;
+}
+
+function formatStep(step: RotationStep, r: StepResult): string {
+  const calls = `${r.secretsManagerCalls} Secrets Manager call${r.secretsManagerCalls === 1 ? '' : 's'}`;
+  return `  ${step.padEnd(12)} ${String(r.durationMs).padStart(6)} ms  ${calls}\n`;
+}
+
+function jsonResult(
+  secretId: string,
+  engineValue: string,
+  strategy: StrategyName,
+  result: LocalRotationResult,
+  before: SecretSnapshot,
+  after: SecretSnapshot,
+  durationMs: number,
+) {
+  return {
+    secretId,
+    arn: result.arn,
+    engine: engineValue,
+    strategy,
+    versionId: result.versionId,
+    ...(result.previousVersionId ? { previousVersionId: result.previousVersionId } : {}),
+    durationMs,
+    steps: result.steps.map((s) => ({
+      step: s.step,
+      durationMs: s.durationMs,
+      secretsManagerCalls: s.secretsManagerCalls,
+    })),
+    before: { stages: before.stages, currentUser: before.currentUser ?? null },
+    after: { stages: after.stages, currentUser: after.currentUser ?? null },
+  };
+}
