@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type {
   AlternateUserChange,
   AlternateUserOutcome,
@@ -75,6 +74,8 @@ export const postgresEngine: DatabaseEngine<Client> = {
   defaultDbname: 'postgres',
   defaultExcludeCharacters: ':/@"\'\\',
   maxUsernameLength: () => 63,
+  // NAMEDATALEN - 1 counts bytes: a non-ASCII name reaches the limit sooner.
+  usernameLengthUnit: 'bytes',
 
   async connect(settings: ConnectionSettings): Promise<Client> {
     const client = new Client(clientConfig(settings));
@@ -276,9 +277,7 @@ function clientConfig(settings: ConnectionSettings): ClientConfig {
       ? {
           ca: [...settings.tls.ca],
           rejectUnauthorized: settings.tls.rejectUnauthorized,
-          // Node refuses an IP address as TLS server name (RFC 6066) and checks IP SANs against
-          // the host instead.
-          ...(isIP(settings.tls.servername) === 0 ? { servername: settings.tls.servername } : {}),
+          ...(settings.tls.servername ? { servername: settings.tls.servername } : {}),
         }
       : false,
     connectionTimeoutMillis: settings.connectTimeoutMs,

@@ -22,6 +22,8 @@ export interface DatabaseEngine<Connection = unknown> {
   readonly requiredPasswordClasses?: readonly PasswordClass[];
   /** Longest username the engine accepts; core checks the alternate name against it. */
   maxUsernameLength(env: EngineEnvironment): number;
+  /** What the limit counts: characters (default) or UTF-8 bytes (PostgreSQL's NAMEDATALEN). */
+  readonly usernameLengthUnit?: 'characters' | 'bytes';
 
   /** Opens an authenticated session. Throws the driver's error on failure. */
   connect(settings: ConnectionSettings): Promise<Connection>;
@@ -62,8 +64,10 @@ export type EngineEnvironment = Readonly<Record<string, string | undefined>>;
 export interface TlsSettings {
   /** PEM certificates to trust: Node's roots, the Amazon RDS CAs, and any ROTOR_CA_BUNDLE. */
   readonly ca: readonly string[];
-  /** Host name the certificate must match. */
-  readonly servername: string;
+  /** Host name the certificate must match; absent for an IP address (checked against IP SANs). */
+  readonly servername?: string;
+  /** The host the certificate is checked against (name or IP address). */
+  readonly host: string;
   readonly rejectUnauthorized: true;
 }
 

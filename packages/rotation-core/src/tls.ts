@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import type { TlsSettings } from './engine';
 
@@ -16,7 +17,9 @@ export function defaultTrustedCertificates(): readonly string[] {
 export function tlsSettingsFor(host: string, extraCa: readonly string[]): TlsSettings {
   return {
     ca: extraCa.length > 0 ? [...defaultTrustedCertificates(), ...extraCa] : defaultTrustedCertificates(),
-    servername: host,
+    // TLS SNI takes names only (RFC 6066); Node checks an IP host against the certificate's IP SANs.
+    ...(isIP(host) === 0 ? { servername: host } : {}),
+    host,
     rejectUnauthorized: true,
   };
 }

@@ -354,17 +354,18 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
     });
 
     it('refuses a clone name PostgreSQL would truncate (over 63 bytes), creating nothing', async () => {
-      // 60 bytes: allowed; its clone is 36 characters, within core's 63-character check, but 66 bytes.
+      // 60 bytes: allowed; its clone is 36 characters but 66 bytes, and the engine counts bytes.
       const user = await hostileUser('\u00e9'.repeat(26));
       expect(Buffer.byteLength(`${user.username}_clone`)).toBeGreaterThan(63);
       const superArn = await h.superuserSecret();
       const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn }));
       const token = await h.beginRotation(arn);
-      await h.step('alternating-users', arn, token, 'createSecret');
-      await expect(h.step('alternating-users', arn, token, 'setSecret')).rejects.toMatchObject({
-        name: 'DatabaseChangeError',
-        message: expect.stringMatching(/66 bytes long; PostgreSQL would truncate it to 63 bytes/),
+      const before = await h.snapshot(arn);
+      await expect(h.step('alternating-users', arn, token, 'createSecret')).rejects.toMatchObject({
+        name: 'SecretFormatError',
+        message: expect.stringMatching(/is 66 bytes long; postgres allows 63/),
       });
+      expect(await h.snapshot(arn)).toEqual(before);
       const truncated = await admin((c) =>
         c.query("SELECT 1 FROM pg_roles WHERE rolname LIKE '%' || $1 || '%'", [user.username.slice(0, 20)]),
       );

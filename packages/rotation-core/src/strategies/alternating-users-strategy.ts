@@ -43,10 +43,12 @@ export class AlternatingUsersStrategy implements RotationStrategy {
   pendingUsername(current: DatabaseSecret, ctx: StepContext): string {
     const next = alternateUsername(current.username);
     const limit = ctx.config.maxUsernameLength;
-    if (next.length > limit) {
+    const unit = ctx.engine.usernameLengthUnit ?? 'characters';
+    const length = unit === 'bytes' ? Buffer.byteLength(next, 'utf8') : [...next].length;
+    if (length > limit) {
       throw new SecretFormatError(
-        `the alternate username ${JSON.stringify(next)} is ${next.length} characters long; ${ctx.engine.family} allows ${limit}` +
-          ` (shorten the username to ${limit - CLONE_SUFFIX.length} characters${ctx.engine.family === 'mysql' ? ' or raise USERNAME_CHARACTER_LIMIT' : ''})`,
+        `the alternate username ${JSON.stringify(next)} is ${length} ${unit} long; ${ctx.engine.family} allows ${limit}` +
+          ` (shorten the username to ${limit - CLONE_SUFFIX.length} ${unit}${ctx.engine.family === 'mysql' ? ' or raise USERNAME_CHARACTER_LIMIT' : ''})`,
         { ...ctx.errorContext, username: current.username },
       );
     }

@@ -374,7 +374,7 @@ export const badInputCases: readonly BadInputCase[] = [
     name: 'alternate username longer than the engine allows',
     strategy: 'alternating-users',
     error: 'SecretFormatError',
-    message: /alternate username .* characters long/,
+    message: /alternate username .* (characters|bytes) long/,
     setup: async (h, u) => {
       const long = `${u.username}${'x'.repeat(Math.max(0, h.adapter.maxUsernameLength - u.username.length - 5))}`;
       return inProgress(h, secretWith(h, u, { username: long, masterarn: await h.superuserSecret() }));
