@@ -49,7 +49,8 @@ export class ConformanceHarness {
   async start(): Promise<void> {
     process.env.AWS_ACCESS_KEY_ID ??= CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY ??= CREDENTIALS.secretAccessKey;
-    this.emulator = await SecretsManagerLocal.start({ port: 0 });
+    // The emulator's own lines (failed steps) go into the capture too: checked for leaks, not printed.
+    this.emulator = await SecretsManagerLocal.start({ port: 0, log: (line) => this.logs.record(line) });
     this.sdk = new SecretsManagerClient({
       endpoint: this.emulator.endpoint,
       region: REGION,
