@@ -7,8 +7,12 @@
 // then keeps it running until SIGTERM/SIGINT or until stdin closes. Watching stdin means the server never
 // outlives whoever started it, even when that process is killed outright. Failures go to stderr as
 // one line and exit 1.
+//
+// With ROTOR_EMBEDDED_PG_TLS_CERT and ROTOR_EMBEDDED_PG_TLS_KEY (PEM file paths) the server also
+// accepts TLS with that certificate (plaintext stays allowed, as on RDS without rds.force_ssl).
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +67,32 @@ function freePort() {
   });
 }
 
+/** Copies the TLS files where the server's OS user can read them (its key must be private to it). */
+function tlsSettings() {
+  const cert = process.env.ROTOR_EMBEDDED_PG_TLS_CERT;
+  const key = process.env.ROTOR_EMBEDDED_PG_TLS_KEY;
+  if (!cert || !key) return [];
+  const dir = join(baseDir, 'tls');
+  mkdirSync(dir, { mode: 0o755 });
+  copyFileSync(cert, join(dir, 'server.crt'));
+  copyFileSync(key, join(dir, 'server.key'));
+  chmodSync(join(dir, 'server.crt'), 0o644);
+  chmodSync(join(dir, 'server.key'), 0o600);
+  if (isRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+    for (const file of ['server.crt', 'server.key']) chownSync(join(dir, file), uid, gid);
+  }
+  return [
+    '-c',
+    'ssl=on',
+    '-c',
+    `ssl_cert_file=${join(dir, 'server.crt')}`,
+    '-c',
+    `ssl_key_file=${join(dir, 'server.key')}`,
+  ];
+}
+
 async function main() {
   const port = requestedPort > 0 ? requestedPort : await freePort();
   server = new EmbeddedPostgres({
@@ -83,6 +113,7 @@ async function main() {
       'unix_socket_directories=',
       '-c',
       'password_encryption=scram-sha-256',
+      ...tlsSettings(),
     ],
     onLog: () => {},
     onError: () => {},

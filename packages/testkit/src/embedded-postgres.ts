@@ -14,6 +14,8 @@ export interface EmbeddedPostgresOptions {
   readonly port?: number;
   /** How long initdb plus start may take before giving up. */
   readonly timeoutMs?: number;
+  /** PEM files: the server then also accepts TLS with this certificate. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 interface ReadyLine {
@@ -29,7 +31,14 @@ interface ReadyLine {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<DatabaseServer> {
   const args = [SERVER_SCRIPT, ...(options.port === undefined ? [] : [String(options.port)])];
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const env = options.tls
+    ? {
+        ...process.env,
+        ROTOR_EMBEDDED_PG_TLS_CERT: options.tls.certFile,
+        ROTOR_EMBEDDED_PG_TLS_KEY: options.tls.keyFile,
+      }
+    : process.env;
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   const ready = await waitForReadyLine(child, options.timeoutMs ?? 60_000);
   // Do not hold the parent's event loop open: the pipe closing at exit is what stops the server.
   child.unref();
