@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { demoCommand } from './demo';
 import { notImplementedCommand } from './not-implemented-command';
 import { packageCommand } from './package-command';
 import { rotateCommand } from './rotate';
@@ -7,7 +8,7 @@ import { templatesCommand } from './templates-command';
 
 /** Every `rotor` subcommand, in the order `rotor --help` lists them. */
 export const COMMANDS: readonly Command[] = [
-  notImplementedCommand('demo', 'Rotate a secret end to end against a local database and Secrets Manager'),
+  demoCommand,
   rotateCommand,
   notImplementedCommand(
     'doctor',

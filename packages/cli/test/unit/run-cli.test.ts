@@ -51,7 +51,7 @@ describe('rotor command line', () => {
   });
 
   it('says the placeholders are not implemented yet, with exit 1', async () => {
-    for (const name of ['demo', 'doctor']) {
+    for (const name of ['doctor']) {
       const { code, err } = await rotor(name);
       expect(code).toBe(1);
       expect(err).toBe(`rotor: ${name}: not implemented yet\n`);
