@@ -1,0 +1,82 @@
+import type { ColdStart } from './cold-start';
+import type { RotationBench } from './rotation-bench';
+
+export interface EngineBench {
+  readonly engine: string;
+  readonly database: string;
+  readonly zip: { readonly file: string; readonly bytes: number };
+  readonly coldStart: Readonly<Record<string, ColdStart>>;
+  readonly rotations: readonly RotationBench[];
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly node: string;
+  readonly platform: string;
+  readonly cpus: number;
+  readonly runs: number;
+  readonly baseline: ColdStart;
+  readonly engines: readonly EngineBench[];
+  /** Engines not measured, with the reason. */
+  readonly skipped: readonly { readonly engine: string; readonly reason: string }[];
+}
+
+const ms = (value: number | undefined) =>
+  value === undefined || Number.isNaN(value) ? '-' : value.toFixed(1);
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows
+    .map(
+      (r) =>
+        `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`,
+    )
+    .join('\n');
+}
+
+/** The tables `pnpm bench` prints for one engine. */
+export function formatEngine(e: EngineBench, baseline: ColdStart): string {
+  const cold = table([
+    ['cold start (fresh node process)', 'median ms', 'p90 ms', 'x node -e 0', 'require ms'],
+    ['node -e 0 (baseline)', ms(baseline.processMs.median), ms(baseline.processMs.p90), '1.00', '-'],
+    ...Object.entries(e.coldStart).map(([file, c]) => [
+      `require ${file}`,
+      ms(c.processMs.median),
+      ms(c.processMs.p90),
+      (c.ratioToBaseline ?? Number.NaN).toFixed(2),
+      ms(c.requireMs?.median),
+    ]),
+  ]);
+  const steps = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
+  const rotation = table([
+    ['rotation, median ms', ...steps, 'handler', 'RotateSecret', 'its p90', 'first', 'API calls'],
+    ...e.rotations.map((r) => [
+      `${r.strategy} (${r.rotations} runs)`,
+      ...steps.map((s) => ms(r.steps[s]?.median)),
+      ms(r.handlerTotalMs.median),
+      ms(r.rotateSecretMs.median),
+      ms(r.rotateSecretMs.p90),
+      ms(r.firstRotationMs),
+      r.secretsManagerCalls.min === r.secretsManagerCalls.max
+        ? String(r.secretsManagerCalls.min)
+        : `${r.secretsManagerCalls.min}-${r.secretsManagerCalls.max}`,
+    ]),
+  ]);
+  const failures = e.rotations.filter((r) => r.failure).map((r) => `  ${r.strategy} stopped: ${r.failure}`);
+  return [
+    `${e.engine}  ${e.database}`,
+    `  zip size  ${e.zip.bytes} bytes (${(e.zip.bytes / 1024).toFixed(1)} KiB)`,
+    cold,
+    '',
+    rotation,
+    ...failures,
+    '',
+  ].join('\n');
+}
+
+export const BENCH_NOTES = [
+  'cold start: spawn to exit of a fresh node that requires the handler from the unpacked zip (no node_modules above it);',
+  '  "require ms" is the require alone, measured inside that process.',
+  'rotation: RotateSecret through the emulator, which invokes the zip handler (worker thread, kept warm) for each step;',
+  '  step times are the handler\'s own (its "step finished" log lines); "first" is the discarded warm-up rotation.',
+].join('\n');

@@ -1,0 +1,90 @@
+import { ROTATION_STEPS, type StrategyName } from '@rotor/rotation-core';
+import type { Credentials, DemoDatabase, DemoUsers } from '../demo/demo-database';
+import type { ZipRotationRig } from '../demo/zip-rotation-rig';
+import { round, type Summary, summarize } from './stats';
+
+export interface RotationBench {
+  readonly strategy: StrategyName;
+  /** Measured rotations (after one discarded warm-up rotation that starts the handler's worker). */
+  readonly rotations: number;
+  /** The warm-up rotation: worker start, zip module load and first connections included. */
+  readonly firstRotationMs: number;
+  /** Per step, as the handler timed itself (its `step finished` log line). */
+  readonly steps: Readonly<Record<string, Summary>>;
+  /** The four steps added up, per rotation. */
+  readonly handlerTotalMs: Summary;
+  /** RotateSecret from request to answer (the emulator invokes the four steps in between). */
+  readonly rotateSecretMs: Summary;
+  /** Secrets Manager calls per rotation, from the handlers' log lines (the same every time). */
+  readonly secretsManagerCalls: { readonly min: number; readonly max: number };
+  readonly callsPerStep: Readonly<Record<string, number>>;
+  /** Set when a rotation failed; the figures then cover the rotations before it. */
+  readonly failure?: string;
+}
+
+/**
+ * Rotates one secret `runs` (+1 warm-up) times through the zip's handler for `strategy` and
+ * collects the handler's own step timings and call counts. Figures only: nothing is asserted.
+ */
+export async function benchRotations(
+  rig: ZipRotationRig,
+  database: DemoDatabase,
+  users: DemoUsers,
+  strategy: StrategyName,
+  runs: number,
+  current: Credentials,
+): Promise<RotationBench> {
+  const masterarn =
+    strategy === 'alternating-users'
+      ? await rig.createSecret(
+          `bench/${users.admin.username}/${strategy}`,
+          database.secretFor(users, users.admin),
+        )
+      : undefined;
+  const secret = await rig.createSecret(
+    `bench/${users.app.username}/${strategy}`,
+    database.secretFor(users, current, masterarn),
+  );
+  const stepSamples: Record<string, number[]> = Object.fromEntries(ROTATION_STEPS.map((s) => [s, []]));
+  const totals: number[] = [];
+  const walls: number[] = [];
+  const calls: number[] = [];
+  const callsPerStep: Record<string, number> = {};
+  let firstRotationMs = Number.NaN;
+  let failure: string | undefined;
+  for (let i = 0; i <= runs; i++) {
+    const started = process.hrtime.bigint();
+    const outcome = await rig.rotate(secret, strategy);
+    const wall = Number(process.hrtime.bigint() - started) / 1e6;
+    if (!outcome.ok) {
+      failure = outcome.failure
+        ? `${outcome.failure.step}: ${outcome.failure.errorName}: ${outcome.failure.errorMessage}`
+        : 'the rotation did not finish';
+      break;
+    }
+    if (i === 0) {
+      firstRotationMs = round(wall);
+      continue;
+    }
+    walls.push(wall);
+    totals.push(outcome.steps.reduce((sum, s) => sum + s.durationMs, 0));
+    calls.push(outcome.steps.reduce((sum, s) => sum + s.secretsManagerCalls, 0));
+    for (const s of outcome.steps) {
+      stepSamples[s.step]?.push(s.durationMs);
+      callsPerStep[s.step] = s.secretsManagerCalls;
+    }
+  }
+  return {
+    strategy,
+    rotations: walls.length,
+    firstRotationMs,
+    steps: Object.fromEntries(
+      Object.entries(stepSamples).map(([step, samples]) => [step, summarize(samples)]),
+    ),
+    handlerTotalMs: summarize(totals),
+    rotateSecretMs: summarize(walls),
+    secretsManagerCalls: { min: Math.min(...calls), max: Math.max(...calls) },
+    callsPerStep,
+    ...(failure === undefined ? {} : { failure }),
+  };
+}
