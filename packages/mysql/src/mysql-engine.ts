@@ -15,6 +15,7 @@ import {
   type RowDataPacket,
 } from 'mysql2/promise';
 import { clientEd25519Plugin } from './client-ed25519-plugin';
+import { mysqlSuperuserPrivilegeProblems } from './mysql-privileges';
 import {
   type Account,
   type AccountSettings,
@@ -202,6 +203,8 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
     }
     return { created, privilegeChanges: changes };
   },
+
+  superuserPrivilegeProblems: mysqlSuperuserPrivilegeProblems,
 };
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from './command';
 import { demoCommand } from './demo';
-import { notImplementedCommand } from './not-implemented-command';
+import { doctorCommand } from './doctor';
 import { packageCommand } from './package-command';
 import { rotateCommand } from './rotate';
 import { secretsManagerCommand } from './secrets-manager-command';
@@ -10,10 +10,7 @@ import { templatesCommand } from './templates-command';
 export const COMMANDS: readonly Command[] = [
   demoCommand,
   rotateCommand,
-  notImplementedCommand(
-    'doctor',
-    'Check a secret, its database and the network path before enabling rotation',
-  ),
+  doctorCommand,
   packageCommand,
   templatesCommand,
   secretsManagerCommand,

@@ -40,22 +40,16 @@ describe('rotor command line', () => {
 
   it('reports errors as JSON with --json', async () => {
     const { code, err } = await rotor('doctor', '--json');
-    expect(code).toBe(1);
-    expect(JSON.parse(err)).toEqual({ error: { name: 'CliError', message: 'doctor: not implemented yet' } });
+    expect(code).toBe(2);
+    expect(JSON.parse(err)).toEqual({
+      error: { name: 'UsageError', message: 'doctor: --secret-id is required' },
+    });
   });
 
   it.each(['demo', 'rotate', 'doctor', 'package'])('has --help for %s', async (name) => {
     const { code, out } = await rotor(name, '--help');
     expect(code).toBe(0);
     expect(out).toContain(`Usage: rotor ${name}`);
-  });
-
-  it('says the placeholders are not implemented yet, with exit 1', async () => {
-    for (const name of ['doctor']) {
-      const { code, err } = await rotor(name);
-      expect(code).toBe(1);
-      expect(err).toBe(`rotor: ${name}: not implemented yet\n`);
-    }
   });
 
   it('prints the version', async () => {
