@@ -85,12 +85,13 @@ function doctorSuite(
       expectNoSecrets(outputs.splice(0), passwords);
     });
 
-    async function user(kind: 'app' | 'super' | 'weak') {
-      const username = uniqueName(kind === 'app' ? 'app_' : kind === 'super' ? 'su_' : 'weak_');
+    async function user(kind: 'app' | 'super' | 'weak' | 'creator') {
+      const username = uniqueName(`${kind}_`);
       const password = testPassword();
       users.push(username);
       passwords.push(password);
       if (kind === 'weak') await db.createWeakUser(username, password);
+      else if (kind === 'creator') await db.createCreatorUser(username, password);
       else await db.createUser(username, password, kind === 'super');
       return { username, password };
     }
@@ -184,6 +185,26 @@ function doctorSuite(
         target === 'postgres' ? /neither SUPERUSER nor CREATEROLE/ : /lacks CREATE USER/,
       );
       expect(privileges.fix).toContain('grant the superuser what is listed');
+    });
+
+    it('fails superuser-privileges for a superuser that may create users but not grant what the original holds', async () => {
+      const superArn = await secretFor(await user('creator'));
+      const app = await user('app');
+      const arn = await secretFor(app, { masterarn: superArn });
+      const { code, check } = await run(arn);
+      const privileges = check('superuser-privileges');
+      if (target === 'postgres' && Number(server().version?.split('.')[0]) < 16) {
+        // Before PostgreSQL 16, CREATEROLE alone may grant any non-superuser role.
+        expect(privileges.status).toBe('passed');
+        return;
+      }
+      expect(code).toBe(1);
+      expect(privileges.status).toBe('failed');
+      expect(privileges.detail).toContain(
+        target === 'postgres'
+          ? `no ADMIN OPTION on "${app.username}", which PostgreSQL 16+ requires to grant it to the clone`
+          : `cannot grant what "${app.username}" holds (a user can only grant privileges it holds, with GRANT OPTION at that level): SELECT ON \`rotor_cli_test\`.*`,
+      );
     });
 
     it('fails tls when the secret requires TLS ("ssl": true) and the server has none', async () => {

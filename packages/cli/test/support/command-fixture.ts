@@ -122,6 +122,8 @@ export interface DatabaseFixture {
   createUser(username: string, password: string, privileged?: boolean): Promise<void>;
   /** A user that can log in but may not create users or grant. */
   createWeakUser(username: string, password: string): Promise<void>;
+  /** A user that may create users but holds nothing the app users hold, so cannot grant it. */
+  createCreatorUser(username: string, password: string): Promise<void>;
   canLogin(username: string, password: string): Promise<boolean>;
   dropUsers(usernames: readonly string[]): Promise<void>;
 }
@@ -151,6 +153,10 @@ export function postgresFixture(server: DatabaseServer): DatabaseFixture {
     createWeakUser: (username, password) =>
       admin(async (c) => {
         await c.query(`CREATE ROLE ${ident(username)} WITH LOGIN NOCREATEROLE PASSWORD ${literal(password)}`);
+      }),
+    createCreatorUser: (username, password) =>
+      admin(async (c) => {
+        await c.query(`CREATE ROLE ${ident(username)} WITH LOGIN CREATEROLE PASSWORD ${literal(password)}`);
       }),
     async canLogin(username, password) {
       const c = new Client({
@@ -204,6 +210,12 @@ export function mariadbFixture(server: DatabaseServer): DatabaseFixture {
     createWeakUser: (username, password) =>
       admin(async (c) => {
         await c.query('CREATE USER ?@? IDENTIFIED BY ?', [username, '%', password]);
+        await c.query('GRANT SELECT ON `mysql`.* TO ?@?', [username, '%']);
+      }),
+    createCreatorUser: (username, password) =>
+      admin(async (c) => {
+        await c.query('CREATE USER ?@? IDENTIFIED BY ?', [username, '%', password]);
+        await c.query('GRANT CREATE USER ON *.* TO ?@? WITH GRANT OPTION', [username, '%']);
         await c.query('GRANT SELECT ON `mysql`.* TO ?@?', [username, '%']);
       }),
     async canLogin(username, password) {
