@@ -8,6 +8,7 @@ import type {
   OwnPasswordChange,
 } from '@rotor/rotation-core';
 import { Client, type ClientConfig } from 'pg';
+import { postgresSuperuserPrivilegeProblems } from './postgres-privileges';
 import {
   allowLoginStatement,
   alterRolePasswordStatement,
@@ -76,6 +77,7 @@ export const postgresEngine: DatabaseEngine<Client> = {
   maxUsernameLength: () => 63,
   // NAMEDATALEN - 1 counts bytes: a non-ASCII name reaches the limit sooner.
   usernameLengthUnit: 'bytes',
+  superuserPrivilegeProblems: postgresSuperuserPrivilegeProblems,
 
   async connect(settings: ConnectionSettings): Promise<Client> {
     const client = new Client(clientConfig(settings));

@@ -1,3 +1,7 @@
+// The AWS SDK warns on every client that Node 20 support ends; the Lambda runtime is Node 22 and
+// this command's output is read by people and scripts, so the notice is left out here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { runCli } from '../run-cli';
 
 runCli(process.argv.slice(2), {

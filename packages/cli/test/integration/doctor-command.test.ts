@@ -1,10 +1,8 @@
 import { createServer } from 'node:net';
-import { postgresEngine } from '@rotor/postgres';
-import type { DatabaseEngine } from '@rotor/rotation-core';
 import { type DatabaseServer, describeWithDatabase, uniqueName } from '@rotor/testkit';
 import { createDoctorCommand } from '../../src/commands/doctor';
 import type { DoctorReport } from '../../src/doctor/doctor-check';
-import { ENGINE_REGISTRY, type EngineRegistration } from '../../src/engines/engine-registry';
+import { ENGINE_REGISTRY } from '../../src/engines/engine-registry';
 import { runCli } from '../../src/run-cli';
 import {
   type CommandOutput,
@@ -19,17 +17,6 @@ import {
   testPassword,
 } from '../support/command-fixture';
 
-// The PostgreSQL privilege check is wired into postgresEngine by the postgres package's owner; until
-// then these tests add it to the engine themselves, from the package's build output.
-const { postgresSuperuserPrivilegeProblems } = require('@rotor/postgres/dist/postgres-privileges') as {
-  postgresSuperuserPrivilegeProblems: NonNullable<DatabaseEngine['superuserPrivilegeProblems']>;
-};
-const REGISTRY: readonly EngineRegistration[] = ENGINE_REGISTRY.map((row) =>
-  row.engine === (postgresEngine as DatabaseEngine) && !row.engine.superuserPrivilegeProblems
-    ? { ...row, engine: { ...row.engine, superuserPrivilegeProblems: postgresSuperuserPrivilegeProblems } }
-    : row,
-);
-
 /** `rotor doctor ...` in process, through the dispatcher, with the registry above. */
 async function doctor(...argv: string[]): Promise<CommandOutput> {
   let out = '';
@@ -37,7 +24,7 @@ async function doctor(...argv: string[]): Promise<CommandOutput> {
   const code = await runCli(
     ['doctor', ...argv],
     { out: (t) => (out += t), err: (t) => (err += t), cwd: process.cwd() },
-    [createDoctorCommand(REGISTRY)],
+    [createDoctorCommand(ENGINE_REGISTRY)],
   );
   return { code, out, err };
 }
