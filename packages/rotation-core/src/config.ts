@@ -14,6 +14,13 @@ export interface RotationConfig {
   /** Extra PEM certificates from ROTOR_CA_BUNDLE (a file path), trusted besides the RDS CAs. */
   readonly extraCa: readonly string[];
   readonly connectTimeoutMs: number;
+  /**
+   * ROTOR_DEADLINE_MARGIN_MS: how long before Lambda's own timeout a step stops waiting on the
+   * network, to report its failure cleanly (capped at a third of the remaining time).
+   */
+  readonly deadlineMarginMs: number;
+  /** ROTOR_STEP_TIMEOUT_MS: a step's deadline when there is no Lambda context (`rotor rotate`). */
+  readonly localStepTimeoutMs: number;
   readonly maxUsernameLength: number;
   readonly logLevel: LogLevel;
   readonly env: EngineEnvironment;
@@ -102,6 +109,8 @@ export function loadRotationConfig(engine: DatabaseEngine, env: EngineEnvironmen
     plaintextFallback: fallbackRaw === 'deny' ? 'deny' : 'allow',
     extraCa,
     connectTimeoutMs: int('ROTOR_CONNECT_TIMEOUT_MS', 5000, 100, 600_000),
+    deadlineMarginMs: int('ROTOR_DEADLINE_MARGIN_MS', 3000, 0, 600_000),
+    localStepTimeoutMs: int('ROTOR_STEP_TIMEOUT_MS', 60_000, 100, 900_000),
     maxUsernameLength,
     logLevel: logLevel ?? 'info',
     env,

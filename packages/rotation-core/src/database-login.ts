@@ -1,4 +1,5 @@
 import type { RotationConfig } from './config';
+import type { Deadline } from './deadline';
 import type { ConnectionSettings, DatabaseEngine } from './engine';
 import { LoginFailedError, type RotationErrorContext } from './errors';
 import type { Logger } from './logger';
@@ -21,6 +22,7 @@ export class DatabaseLogin<C> {
     private readonly log: Logger,
     private readonly redactor: Redactor,
     private readonly context: RotationErrorContext,
+    private readonly deadline: Deadline,
   ) {}
 
   /** `label` names the credentials in logs and errors (AWSCURRENT, superuser, ...). */
@@ -39,6 +41,7 @@ export class DatabaseLogin<C> {
         ? { dbname: secret.dbname ?? this.engine.defaultDbname }
         : {}),
       connectTimeoutMs: this.config.connectTimeoutMs,
+      deadline: this.deadline,
       secret,
     };
     const fields = { credentials: label, username: secret.username, host: secret.host, port: secret.port };

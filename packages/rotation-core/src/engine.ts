@@ -1,3 +1,4 @@
+import type { Deadline } from './deadline';
 import type { Logger } from './logger';
 import type { DatabaseSecret } from './secret-value';
 
@@ -80,6 +81,12 @@ export interface ConnectionSettings {
   /** `false` means plaintext. */
   readonly tls: TlsSettings | false;
   readonly connectTimeoutMs: number;
+  /**
+   * The step's deadline: the connection attempt must give up by then (together with
+   * connectTimeoutMs, whichever comes first), and the engine should set the session's server-side
+   * statement and lock timeouts from what is left, so nothing it sends can land afterwards.
+   */
+  readonly deadline: Deadline;
   /** The whole secret, for engine-specific keys. */
   readonly secret: DatabaseSecret;
 }
@@ -87,6 +94,8 @@ export interface ConnectionSettings {
 export interface EngineContext {
   readonly log: Logger;
   readonly env: EngineEnvironment;
+  /** Every statement must finish (or be cancelled on the server) before this. */
+  readonly deadline: Deadline;
 }
 
 export interface OwnPasswordChange {

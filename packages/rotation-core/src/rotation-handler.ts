@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadRotationConfig, type RotationConfig } from './config';
+import { Deadline } from './deadline';
 import type { DatabaseEngine, EngineEnvironment } from './engine';
 import { RotationError } from './errors';
 import { Logger, type LogSink } from './logger';
@@ -37,8 +38,8 @@ export function createRotationHandler<C>(
   options: RotationHandlerOptions = {},
 ): RotationHandler {
   const runtime = createStepRuntime(engine, strategyName, options);
-  return async (rawEvent: unknown) => {
-    await runStep(rawEvent, runtime, 'service');
+  return async (rawEvent: unknown, context?: unknown) => {
+    await runStep(rawEvent, runtime, 'service', context);
   };
 }
 
@@ -74,8 +75,14 @@ export async function runStep<C>(
   rawEvent: unknown,
   runtime: StepRuntime<C>,
   driver: StepDriver,
+  lambdaContext?: unknown,
 ): Promise<StepResult> {
   const started = Date.now();
+  const deadline = Deadline.fromLambdaContext(
+    lambdaContext,
+    runtime.config.deadlineMarginMs,
+    runtime.config.localStepTimeoutMs,
+  );
   const redactor = new Redactor();
   let log = runtime.baseLog.child({}, redactor);
   let secrets: SecretsGateway | undefined;
@@ -101,6 +108,7 @@ export async function runStep<C>(
       log,
       redactor,
       errorContext,
+      deadline,
       driver,
     ).run();
     const result = { durationMs: Date.now() - started, secretsManagerCalls: secrets.calls };

@@ -1,5 +1,6 @@
 import type { RotationConfig } from './config';
 import { DatabaseLogin } from './database-login';
+import type { Deadline } from './deadline';
 import type { DatabaseEngine } from './engine';
 import { type RotationErrorContext, SecretStateError } from './errors';
 import type { Logger } from './logger';
@@ -33,6 +34,7 @@ export class RotationSteps<C> {
     log: Logger,
     redactor: Redactor,
     errorContext: RotationErrorContext,
+    deadline: Deadline,
     private readonly driver: StepDriver = 'service',
   ) {
     const rules = strategy.secretRules(engine);
@@ -42,7 +44,8 @@ export class RotationSteps<C> {
       engine,
       config,
       secrets,
-      login: new DatabaseLogin(engine, config, log, redactor, errorContext),
+      login: new DatabaseLogin(engine, config, log, redactor, errorContext, deadline),
+      deadline,
       log,
       redactor,
       errorContext,

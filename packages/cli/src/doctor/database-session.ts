@@ -2,6 +2,7 @@ import {
   type ConnectFailureKind,
   type DatabaseEngine,
   type DatabaseSecret,
+  Deadline,
   describeError,
   type Redactor,
   type RotationConfig,
@@ -41,6 +42,7 @@ export async function openSession(
       ...(dbname ? { dbname } : {}),
       tls: transport === 'TLS' ? tlsSettingsFor(secret.host, settings.extraCa) : false,
       connectTimeoutMs: settings.connectTimeoutMs,
+      deadline: Deadline.after(settings.connectTimeoutMs * 4),
       secret,
     });
     return { connection, transport };

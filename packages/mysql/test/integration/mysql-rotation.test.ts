@@ -1,4 +1,4 @@
-import { createRotationHandler, type EngineContext, Logger } from '@rotor/rotation-core';
+import { createRotationHandler, Deadline, type EngineContext, Logger } from '@rotor/rotation-core';
 import { describeWithDatabase, type TargetName, uniqueName } from '@rotor/testkit';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { mysqlEngine } from '../../src/mysql-engine';
@@ -35,6 +35,7 @@ function suite(target: TargetName): void {
     const context = (): EngineContext => ({
       log: new Logger({ sink: (line) => bed.logs.record(line) }),
       env: {},
+      deadline: Deadline.after(30_000),
     });
     const accounts = (user: string) =>
       bed.admin(async (c) => {
@@ -150,6 +151,7 @@ function suite(target: TargetName): void {
           password: 'Wrong-password-1',
           tls: false as const,
           connectTimeoutMs: 3000,
+          deadline: Deadline.after(30_000),
           secret: {} as never,
           ...overrides,
         });

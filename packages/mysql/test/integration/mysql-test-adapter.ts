@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Deadline } from '@rotor/rotation-core';
 import {
   type DatabaseServer,
   type EngineTestAdapter,
@@ -63,6 +64,7 @@ export async function createMysqlTestAdapter(
       dbname: database,
       tls: false,
       connectTimeoutMs: 5000,
+      deadline: Deadline.after(30_000),
       secret: { host: server.host, port: server.port, username, password, ssl: 'disable', fields: {} },
     });
   const hostsOf = async (c: Connection, user: string): Promise<string[]> => {

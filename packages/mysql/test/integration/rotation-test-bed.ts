@@ -6,7 +6,7 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { createRotationHandler, type StrategyName } from '@rotor/rotation-core';
+import { createRotationHandler, Deadline, type StrategyName } from '@rotor/rotation-core';
 import { SecretsManagerLocal } from '@rotor/secrets-manager-local';
 import { type DatabaseServer, LogCapture, mysqlAdminConnection, uniqueName } from '@rotor/testkit';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
@@ -231,6 +231,7 @@ export class RotationTestBed {
       ...(dbname === undefined ? {} : { dbname }),
       tls: false,
       connectTimeoutMs: 5000,
+      deadline: Deadline.after(30_000),
       secret: { host: server.host, port: server.port, username, password, ssl: 'disable', fields: {} },
     });
   }

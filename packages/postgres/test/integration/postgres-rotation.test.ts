@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import type { StrategyName } from '@rotor/rotation-core';
+import { Deadline, type StrategyName } from '@rotor/rotation-core';
 import { type AppUser, ConformanceHarness, describeWithDatabase, uniqueName } from '@rotor/testkit';
 import { Client } from 'pg';
 import { postgresEngine } from '../../src/postgres-engine';
@@ -388,6 +388,7 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
         dbname: database,
         tls: false,
         connectTimeoutMs: 5000,
+        deadline: Deadline.after(30_000),
         secret: {} as never,
       });
       try {
@@ -402,7 +403,7 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
             currentPassword: clonePassword,
             secret: {} as never,
           },
-          { log: silentLog(), env: {} },
+          { log: silentLog(), env: {}, deadline: Deadline.after(30_000) },
         );
         expect(outcome.created).toBe(true);
       } finally {
@@ -424,6 +425,7 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
         dbname: database,
         tls: false,
         connectTimeoutMs: 5000,
+        deadline: Deadline.after(30_000),
         secret: {} as never,
       });
       try {
@@ -439,7 +441,7 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
               currentPassword: h.newPassword(),
               secret: {} as never,
             },
-            { log: silentLog(), env: {} },
+            { log: silentLog(), env: {}, deadline: Deadline.after(30_000) },
           ),
         ).rejects.toThrow(/original role .* does not exist/);
       } finally {
@@ -462,6 +464,7 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
         dbname: database,
         tls: (overrides.tls ?? false) as false,
         connectTimeoutMs: 2000,
+        deadline: Deadline.after(30_000),
         secret: {} as never,
       };
     };
@@ -542,7 +545,7 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
         await postgresEngine.setOwnPassword(
           connection,
           { username: user.username, currentPassword: user.password, newPassword, secret: {} as never },
-          { log: silentLog(), env: {} },
+          { log: silentLog(), env: {}, deadline: Deadline.after(30_000) },
         );
       } finally {
         await postgresEngine.close(connection);

@@ -101,7 +101,7 @@ export class AlternatingUsersStrategy implements RotationStrategy {
           currentPassword: current.password,
           secret: pending,
         },
-        { log: ctx.log, env: ctx.config.env },
+        { log: ctx.log, env: ctx.config.env, deadline: ctx.deadline },
       );
       ctx.log.info(outcome.created ? 'alternate user created' : 'password changed', {
         username: pending.username,

@@ -1,5 +1,6 @@
 import type { RotationConfig } from '../config';
 import type { DatabaseLogin } from '../database-login';
+import type { Deadline } from '../deadline';
 import type { DatabaseEngine } from '../engine';
 import { type RotationErrorContext, SecretStateError } from '../errors';
 import type { Logger } from '../logger';
@@ -20,6 +21,8 @@ export interface StepContext<C = unknown> {
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly errorContext: RotationErrorContext;
+  /** When this invocation must be done: every database and Secrets Manager call is bounded by it. */
+  readonly deadline: Deadline;
   /** Reads and validates a version of the rotated secret (undefined when it has no value). */
   readSecret(selector: { stage: string; versionId?: string }): Promise<DatabaseSecret | undefined>;
 }

@@ -71,7 +71,7 @@ export class SingleUserStrategy implements RotationStrategy {
           newPassword: pending.password,
           secret: pending,
         },
-        { log: ctx.log, env: ctx.config.env },
+        { log: ctx.log, env: ctx.config.env, deadline: ctx.deadline },
       );
     } catch (error) {
       const e = describeError(error, ctx.redactor);
