@@ -49,6 +49,20 @@ export interface DatabaseEngine<Connection = unknown> {
   ): Promise<AlternateUserOutcome>;
 
   /**
+   * Alternating users, run as the superuser before anything changes: why this rotation would hand
+   * an account more than the original user holds, as sentences; empty when it would not. Core
+   * refuses the rotation (UnsafeRotationError) on any. Covers: the original itself holding
+   * administrative power (PostgreSQL SUPERUSER, CREATEROLE, BYPASSRLS, REPLICATION; MySQL global
+   * administrative privileges), and an existing clone holding attributes, memberships or
+   * privileges the original lacks that the engine would not bring in line.
+   */
+  privilegeEscalations?(
+    superuser: Connection,
+    accounts: { readonly originalUsername: string; readonly cloneUsername: string },
+    context: EngineContext,
+  ): Promise<string[]>;
+
+  /**
    * Optional, for `rotor doctor`: what this superuser session lacks to do upsertAlternateUser
    * (create users, grant what the original holds), as sentences; empty when nothing is missing.
    */
