@@ -1,21 +1,22 @@
 export { clientEd25519Plugin, ed25519PublicKey, ed25519Sign } from './client-ed25519-plugin';
 export { classifyMysqlError, mysqlEngine } from './mysql-engine';
+export { type GrantPlan, planGrantSync } from './mysql-grant-sync';
+export {
+  GrantParseError,
+  type PrivilegeGrant,
+  type PrivilegeLevel,
+  parseShowGrants,
+  type UserGrants,
+} from './mysql-grants';
 export {
   type Account,
   type AccountSettings,
-  GrantParseError,
-  type GrantPlan,
   type LiteralMode,
-  type PrivilegeGrant,
-  type PrivilegeLevel,
   parseServerVersion,
-  parseShowGrants,
-  planGrantSync,
   quoteAccount,
   quoteIdentifier,
   quoteLiteral,
   type ServerFamily,
   type ServerVersion,
   serverUsernameLimit,
-  type UserGrants,
 } from './mysql-sql';

@@ -15,6 +15,8 @@ import {
   type RowDataPacket,
 } from 'mysql2/promise';
 import { clientEd25519Plugin } from './client-ed25519-plugin';
+import { planGrantSync } from './mysql-grant-sync';
+import { parseShowGrants, type UserGrants } from './mysql-grants';
 import { mysqlSuperuserPrivilegeProblems } from './mysql-privileges';
 import {
   type Account,
@@ -27,13 +29,10 @@ import {
   type LiteralMode,
   ownPasswordStatement,
   parseServerVersion,
-  parseShowGrants,
-  planGrantSync,
   quoteAccount,
   type ServerVersion,
   serverUsernameLimit,
   setPasswordStatement,
-  type UserGrants,
 } from './mysql-sql';
 
 /** The AWS template's default for USERNAME_CHARACTER_LIMIT (MySQL before 5.7.8 allowed 16). */

@@ -1,15 +1,12 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import {
-  type Account,
   type PrivilegeGrant,
   type PrivilegeLevel,
-  parseServerVersion,
   parseShowGrants,
-  quoteAccount,
   renderLevel,
-  type ServerFamily,
   type UserGrants,
-} from './mysql-sql';
+} from './mysql-grants';
+import { type Account, parseServerVersion, quoteAccount, type ServerFamily } from './mysql-sql';
 
 /** More missing grants than this are summarised: the sentence is for a person, not a diff. */
 const MAX_LISTED = 8;

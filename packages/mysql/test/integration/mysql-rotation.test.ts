@@ -2,13 +2,9 @@ import { createRotationHandler, Deadline, type EngineContext, Logger } from '@ro
 import { describeWithDatabase, type TargetName, uniqueName } from '@rotor/testkit';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { mysqlEngine } from '../../src/mysql-engine';
-import {
-  parseShowGrants,
-  quoteAccount,
-  quoteIdentifier,
-  sameGrants,
-  type UserGrants,
-} from '../../src/mysql-sql';
+import { sameGrants } from '../../src/mysql-grant-sync';
+import { parseShowGrants, type UserGrants } from '../../src/mysql-grants';
+import { quoteAccount, quoteIdentifier } from '../../src/mysql-sql';
 import { RotationTestBed } from './rotation-test-bed';
 
 const WIDE_LIMIT = { USERNAME_CHARACTER_LIMIT: '32' };

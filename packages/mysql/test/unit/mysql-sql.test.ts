@@ -1,23 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { planGrantSync, sameGrants } from '../../src/mysql-grant-sync';
+import { GrantParseError, parseShowGrants, type UserGrants } from '../../src/mysql-grants';
 import {
   type AccountSettings,
   accountSettingsStatements,
   backslashEscapesFor,
   createUserStatement,
-  GrantParseError,
   ownPasswordStatement,
   parseServerVersion,
-  parseShowGrants,
-  planGrantSync,
   quoteAccount,
   quoteIdentifier,
   quoteLiteral,
   requireClause,
-  sameGrants,
   serverUsernameLimit,
   setPasswordStatement,
-  type UserGrants,
 } from '../../src/mysql-sql';
 
 function fixture(name: string): string[] {
