@@ -53,10 +53,15 @@ export function planGrantSync(
   const toRevoke = clone.privileges.filter((g) => !originalKeys.has(privilegeKey(g, true)));
   for (const [level, grants] of groupByLevel(toRevoke)) {
     const names = privilegeListText(grants.filter((g) => g.privilege !== 'USAGE'));
-    const dropOption = grants.some((g) => g.grantOption) && !originalOptionLevels.has(level);
-    if (dropOption) names.push('GRANT OPTION');
-    if (names.length === 0) continue;
-    add(`REVOKE ${names.join(', ')} ON ${level} FROM ${target}`, `revoked ${names.join(', ')} ON ${level}`);
+    if (names.length > 0) {
+      add(`REVOKE ${names.join(', ')} ON ${level} FROM ${target}`, `revoked ${names.join(', ')} ON ${level}`);
+    }
+    // GRANT OPTION gets a statement of its own: `REVOKE ALL PRIVILEGES, GRANT OPTION` is only
+    // valid without ON (both servers reject it with a level), and one shape for every level and
+    // privilege list keeps the plan free of such special cases.
+    if (grants.some((g) => g.grantOption) && !originalOptionLevels.has(level)) {
+      add(`REVOKE GRANT OPTION ON ${level} FROM ${target}`, `revoked GRANT OPTION ON ${level}`);
+    }
   }
 
   const toGrant = original.privileges.filter((g) => !cloneKeys.has(privilegeKey(g, true)));

@@ -306,6 +306,34 @@ function suite(target: TargetName): void {
         }
       });
 
+      it('narrows a clone that holds ALL PRIVILEGES WITH GRANT OPTION when the original is cut to SELECT', async () => {
+        const user = uniqueName('rt_alt');
+        const password = bed.password();
+        await bed.user(user, password);
+        const db = await bed.database();
+        const q = quoteIdentifier(db);
+        const account = quoteAccount({ user, host: '%' });
+        await bed.admin((c) => c.query(`GRANT ALL PRIVILEGES ON ${q}.* TO ${account} WITH GRANT OPTION`));
+        const family = mariadb ? 'mariadb' : 'mysql';
+        const clone = `${user}_clone`;
+        const arn = await bed.createSecret({ username: user, password, masterarn: bed.superuserArn });
+        const lambda = bed.lambda('alternating-users', WIDE_LIMIT);
+        await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+        expect(sameGrants(await grantsOf(user, '%'), await grantsOf(clone, '%'), family)).toBe(true);
+
+        await bed.admin(async (c) => {
+          await c.query(`REVOKE ALL PRIVILEGES ON ${q}.* FROM ${account}`);
+          await c.query(`REVOKE GRANT OPTION ON ${q}.* FROM ${account}`);
+          await c.query(`GRANT SELECT ON ${q}.* TO ${account}`);
+        });
+        await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+        const narrowed = await grantsOf(clone, '%');
+        expect(sameGrants(await grantsOf(user, '%'), narrowed, family)).toBe(true);
+        expect(narrowed.privileges).toEqual([
+          { level: { kind: 'database', database: db }, privilege: 'SELECT', grantOption: false },
+        ]);
+      });
+
       it('copies TLS requirements (REQUIRE SSL, ISSUER/SUBJECT) and clears them again', async () => {
         const user = uniqueName('rt_alt');
         await bed.user(user, bed.password());

@@ -407,7 +407,8 @@ describe('planGrantSync', () => {
       'GRANT SELECT ON `d`.* TO `app_clone`@`%` WITH GRANT OPTION',
     ]);
     expect(planGrantSync(plain, withOption, clone, 'mysql').statements).toEqual([
-      'REVOKE SELECT, GRANT OPTION ON `d`.* FROM `app_clone`@`%`',
+      'REVOKE SELECT ON `d`.* FROM `app_clone`@`%`',
+      'REVOKE GRANT OPTION ON `d`.* FROM `app_clone`@`%`',
       'GRANT SELECT ON `d`.* TO `app_clone`@`%`',
     ]);
   });
