@@ -17,6 +17,7 @@ import {
 import { clientEd25519Plugin } from './client-ed25519-plugin';
 import { planGrantSync } from './mysql-grant-sync';
 import { parseShowGrants, type UserGrants } from './mysql-grants';
+import { mysqlPrivilegeEscalations } from './mysql-privilege-escalations';
 import { mysqlSuperuserPrivilegeProblems } from './mysql-privileges';
 import {
   type Account,
@@ -202,6 +203,8 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
     }
     return { created, privilegeChanges: changes };
   },
+
+  privilegeEscalations: mysqlPrivilegeEscalations,
 
   superuserPrivilegeProblems: mysqlSuperuserPrivilegeProblems,
 };

@@ -29,7 +29,7 @@ export async function mysqlSuperuserPrivilegeProblems(
   if (row === undefined) throw new Error('SELECT VERSION() returned no row');
   const family = parseServerVersion(String(row.version), String(row.comment ?? '')).family;
   const me = splitAccount(String(row.me));
-  const mine = await grantsWithRoles(connection, me);
+  const mine = await grantsWithRoles(connection, me, 'current');
   const holder = new PrivilegeHolder(mine, family);
   const who = quoteAccount(me);
 
@@ -79,7 +79,7 @@ export async function mysqlSuperuserPrivilegeProblems(
 }
 
 /** What one account holds, with the rules for which grant covers which. */
-class PrivilegeHolder {
+export class PrivilegeHolder {
   constructor(
     private readonly grants: UserGrants,
     private readonly family: ServerFamily,
@@ -155,12 +155,17 @@ async function showGrants(connection: Connection, account: Account | 'current'):
 }
 
 /**
- * The session's own grants plus those of the roles granted to it, recursively: a superuser whose
- * privileges come from a role can still grant them. (Whether the role is active in the rotation's
- * session depends on default roles; granted roles are counted as held.)
+ * An account's own grants plus those of the roles granted to it, recursively: a superuser whose
+ * privileges come from a role can still grant them, and an account holding a role holds what the
+ * role holds. (Whether the role is active in a session depends on default roles; granted roles
+ * are counted as held.) `me` asks for the session's own account through CURRENT_USER().
  */
-async function grantsWithRoles(connection: Connection, me: Account): Promise<UserGrants> {
-  const own = await showGrants(connection, 'current');
+export async function grantsWithRoles(
+  connection: Connection,
+  account: Account,
+  me?: 'current',
+): Promise<UserGrants> {
+  const own = await showGrants(connection, me ?? account);
   const merged = {
     privileges: [...own.privileges],
     partialRevokes: [...own.partialRevokes],
@@ -168,7 +173,7 @@ async function grantsWithRoles(connection: Connection, me: Account): Promise<Use
     proxies: [...own.proxies],
     defaultRoles: [...own.defaultRoles],
   };
-  const seen = new Set([quoteAccount(me)]);
+  const seen = new Set([quoteAccount(account)]);
   const queue = own.roles.map((r) => r.role);
   for (let role = queue.shift(); role !== undefined; role = queue.shift()) {
     const key = quoteAccount(role);
