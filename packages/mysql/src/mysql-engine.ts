@@ -30,6 +30,7 @@ import {
   type LiteralMode,
   ownPasswordStatement,
   parseServerVersion,
+  pluginFromCreateUser,
   quoteAccount,
   type ServerVersion,
   serverUsernameLimit,
@@ -116,9 +117,10 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
     context: EngineContext,
   ): Promise<void> {
     const facts = await sessionFacts(connection);
-    context.log.debug('setting own password', { server: describeServer(facts.version) });
+    const plugin = facts.version.family === 'mariadb' ? await ownPlugin(connection) : undefined;
+    context.log.debug('setting own password', { server: describeServer(facts.version), plugin });
     await connection.query(
-      ownPasswordStatement(facts.version, change.newPassword, change.currentPassword, facts.mode),
+      ownPasswordStatement(facts.version, change.newPassword, change.currentPassword, facts.mode, plugin),
     );
   },
 
@@ -199,7 +201,9 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
       const account: Account = { user: change.username, host: original.host };
       const plugin = settingClone ? original.plugin : undefined;
       if (settingClone && !clones.has(original.host)) continue; // just created with the new password
-      await superuser.query(setPasswordStatement(version, account, change.newPassword, mode, plugin));
+      await superuser.query(
+        setPasswordStatement(version, account, change.newPassword, mode, plugin, original.plugin),
+      );
     }
     return { created, privilegeChanges: changes };
   },
@@ -302,6 +306,19 @@ async function sessionFacts(connection: Connection): Promise<SessionFacts> {
     version: parseServerVersion(String(row.version), String(row.comment ?? '')),
     mode: { backslashEscapes: backslashEscapesFor(String(row.sqlMode ?? '')) },
   };
+}
+
+/**
+ * MariaDB: the session account's plugin, from SHOW CREATE USER CURRENT_USER(), which any user may
+ * run for itself; undefined when it cannot be read or names several plugins.
+ */
+async function ownPlugin(connection: Connection): Promise<string | undefined> {
+  const [rows] = await connection.query<RowDataPacket[]>({
+    sql: 'SHOW CREATE USER CURRENT_USER()',
+    rowsAsArray: true,
+  });
+  const row = (rows as unknown as unknown[][])[0];
+  return row === undefined ? undefined : pluginFromCreateUser(text(row[0]));
 }
 
 function emptySettings(version: ServerVersion): AccountSettings {

@@ -6,6 +6,8 @@
 // (backslash has no meaning inside backticks in any sql_mode), and string literals are escaped for
 // the session's actual sql_mode (NO_BACKSLASH_ESCAPES changes what a backslash means).
 
+import { storedPasswordHash } from './mysql-password-hash';
+
 /** A MySQL account `user@host`; a MariaDB role has no host. */
 export interface Account {
   readonly user: string;
@@ -122,13 +124,18 @@ export function serverUsernameLimit(version: ServerVersion): number {
 // Password statements
 
 /**
- * The statement with which the logged-in user sets its own password.
+ * The statement with which the logged-in user sets its own password. `plugin` is the account's
+ * own authentication plugin when known (MariaDB: read from SHOW CREATE USER CURRENT_USER()).
  *
- * MariaDB: `SET PASSWORD = PASSWORD(...)`, because it hashes for the account's own plugin
- * (mysql_native_password or ed25519) from 10.4 on, whereas `ALTER USER ... IDENTIFIED BY` would
- * switch an ed25519 account to mysql_native_password.
+ * MariaDB: `SET PASSWORD = '<hash>'` with the hash the account's plugin stores
+ * (mysql_native_password, ed25519), which a user may run for itself without any privilege, so the
+ * password never appears in statement text. For another plugin (parsec) or an unknown one,
+ * `SET PASSWORD = PASSWORD(...)`, which hashes for the account's own plugin from 10.4 on, whereas
+ * `ALTER USER ... IDENTIFIED BY` would switch an ed25519 account to mysql_native_password.
  * MySQL 5.7.6+: `ALTER USER CURRENT_USER() IDENTIFIED BY ...`, which keeps the account's plugin;
  * from 8.0.13 with `REPLACE <current>`, so accounts with password_require_current still rotate.
+ * REPLACE cannot be combined with `IDENTIFIED WITH ... AS <hash>`, so MySQL keeps the password
+ * form here (MySQL rewrites it out of its general, slow and binary logs itself).
  * Older MySQL: `SET PASSWORD = PASSWORD(...)`.
  */
 export function ownPasswordStatement(
@@ -136,11 +143,30 @@ export function ownPasswordStatement(
   newPassword: string,
   currentPassword: string,
   mode: LiteralMode,
+  plugin?: string,
 ): string {
-  if (version.family === 'mariadb') return `SET PASSWORD = PASSWORD(${quoteLiteral(newPassword, mode)})`;
+  if (version.family === 'mariadb') {
+    const hash = plugin === undefined ? undefined : storedPasswordHash('mariadb', plugin, newPassword);
+    if (hash !== undefined) return `SET PASSWORD = ${quoteLiteral(hash, mode)}`;
+    return `SET PASSWORD = PASSWORD(${quoteLiteral(newPassword, mode)})`;
+  }
   if (!versionAtLeast(version, 5, 7, 6)) return `SET PASSWORD = PASSWORD(${quoteLiteral(newPassword, mode)})`;
   const replace = versionAtLeast(version, 8, 0, 13) ? ` REPLACE ${quoteLiteral(currentPassword, mode)}` : '';
   return `ALTER USER CURRENT_USER() IDENTIFIED BY ${quoteLiteral(newPassword, mode)}${replace}`;
+}
+
+/**
+ * The plugin named by a MariaDB `SHOW CREATE USER` row: `IDENTIFIED VIA <plugin>`, or
+ * `IDENTIFIED BY PASSWORD` for mysql_native_password. Undefined when the account has several
+ * (`VIA a OR b`) or none, so the caller falls back to letting the server hash.
+ */
+export function pluginFromCreateUser(createUser: string): string | undefined {
+  // String literals (hashes, TLS subjects) are blanked first so that their text cannot match.
+  const bare = createUser.replace(/'(?:[^'\\]|\\.|'')*'/g, "''");
+  if (/\bIDENTIFIED\s+BY\s+PASSWORD\b/i.test(bare)) return 'mysql_native_password';
+  const via = /\bIDENTIFIED\s+VIA\s+`?(\w+)`?(?:\s+USING\s+(?:''|\w+\(''\)))?(\s+OR\b)?/i.exec(bare);
+  if (via === null || via[2] !== undefined) return undefined;
+  return via[1];
 }
 
 /** Plugins whose accounts have a password Rotor can set. */
@@ -155,11 +181,31 @@ export function isPasswordPlugin(version: ServerVersion, plugin: string): boolea
   return PASSWORD_PLUGINS[version.family].includes(plugin);
 }
 
+/**
+ * A hash as the AS clause takes it: MySQL 8.0.17+ reads a hex literal (the caching_sha2_password
+ * salt may hold any byte but `$` and NUL), earlier servers a string literal.
+ */
+function hashLiteral(version: ServerVersion, hash: string, mode: LiteralMode): string {
+  if (version.family === 'mysql' && versionAtLeast(version, 8, 0, 17)) {
+    return `0x${Buffer.from(hash, 'latin1').toString('hex').toUpperCase()}`;
+  }
+  return quoteLiteral(hash, mode);
+}
+
+/**
+ * `IDENTIFIED ...` for `plugin`: with the stored hash where Rotor computes it (MariaDB
+ * `VIA <plugin> USING '<hash>'`, MySQL 5.7.6+ `WITH <plugin> AS <hash>`), else with the password.
+ */
 function pluginClause(version: ServerVersion, plugin: string, password: string, mode: LiteralMode): string {
   if (version.family === 'mariadb') {
     const via = plugin === '' ? 'mysql_native_password' : plugin;
+    const hash = storedPasswordHash('mariadb', via, password);
+    if (hash !== undefined) return `IDENTIFIED VIA ${quoteIdentifier(via)} USING ${quoteLiteral(hash, mode)}`;
     return `IDENTIFIED VIA ${quoteIdentifier(via)} USING PASSWORD(${quoteLiteral(password, mode)})`;
   }
+  const hash = versionAtLeast(version, 5, 7, 6) ? storedPasswordHash('mysql', plugin, password) : undefined;
+  if (hash !== undefined)
+    return `IDENTIFIED WITH ${quoteIdentifier(plugin)} AS ${hashLiteral(version, hash, mode)}`;
   return `IDENTIFIED WITH ${quoteIdentifier(plugin)} BY ${quoteLiteral(password, mode)}`;
 }
 
@@ -176,7 +222,8 @@ export function createUserStatement(
 
 /**
  * Sets another account's password as the superuser. With `plugin` the account is also moved to
- * that plugin (the clone follows the original's); without it the account keeps its own.
+ * that plugin (the clone follows the original's); without it the account keeps its own, which
+ * `currentPlugin` names so that its hash can be sent instead of the password.
  */
 export function setPasswordStatement(
   version: ServerVersion,
@@ -184,13 +231,21 @@ export function setPasswordStatement(
   password: string,
   mode: LiteralMode,
   plugin?: string,
+  currentPlugin?: string,
 ): string {
   if (plugin !== undefined)
     return `ALTER USER ${quoteAccount(account)} ${pluginClause(version, plugin, password, mode)}`;
-  if (version.family === 'mariadb')
+  const hash =
+    currentPlugin === undefined ? undefined : storedPasswordHash(version.family, currentPlugin, password);
+  if (version.family === 'mariadb') {
+    if (hash !== undefined) return `SET PASSWORD FOR ${quoteAccount(account)} = ${quoteLiteral(hash, mode)}`;
     return `SET PASSWORD FOR ${quoteAccount(account)} = PASSWORD(${quoteLiteral(password, mode)})`;
+  }
   if (!versionAtLeast(version, 5, 7, 6))
     return `SET PASSWORD FOR ${quoteAccount(account)} = PASSWORD(${quoteLiteral(password, mode)})`;
+  if (hash !== undefined && currentPlugin !== undefined) {
+    return `ALTER USER ${quoteAccount(account)} ${pluginClause(version, currentPlugin, password, mode)}`;
+  }
   return `ALTER USER ${quoteAccount(account)} IDENTIFIED BY ${quoteLiteral(password, mode)}`;
 }
 
