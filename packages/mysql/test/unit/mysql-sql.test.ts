@@ -9,6 +9,7 @@ import {
   createUserStatement,
   ownPasswordStatement,
   parseServerVersion,
+  pluginFromCreateUser,
   quoteAccount,
   quoteIdentifier,
   quoteLiteral,
@@ -116,31 +117,79 @@ describe('password statements', () => {
     expect(ownPasswordStatement(mariadb, 'a\\b', 'o', NO_BACKSLASH)).toBe("SET PASSWORD = PASSWORD('a\\b')");
   });
 
-  it('creates accounts with the given plugin', () => {
-    expect(
-      createUserStatement(
-        mysql80,
-        { user: 'a_clone', host: 'localhost' },
-        'caching_sha2_password',
-        'p',
-        ESCAPING,
-      ),
-    ).toBe("CREATE USER `a_clone`@`localhost` IDENTIFIED WITH `caching_sha2_password` BY 'p'");
-    expect(createUserStatement(mariadb, { user: 'a_clone', host: '%' }, 'ed25519', 'p', ESCAPING)).toBe(
-      "CREATE USER `a_clone`@`%` IDENTIFIED VIA `ed25519` USING PASSWORD('p')",
+  it('MariaDB sends the hash of its own plugin when it is known, PASSWORD() otherwise', () => {
+    expect(ownPasswordStatement(mariadb, 'pw1', 'o', ESCAPING, 'mysql_native_password')).toBe(
+      "SET PASSWORD = '*2B602296A79E0A8784ACC5C88D92E46588CCA3C3'",
+    );
+    expect(ownPasswordStatement(mariadb, 'pw1', 'o', ESCAPING, 'ed25519')).toBe(
+      "SET PASSWORD = '9IaQu55QANbcP3OBku7SlJub/VL12GY9ElYo6ITP9WY'",
+    );
+    expect(ownPasswordStatement(mariadb, 'pw1', 'o', ESCAPING, 'parsec')).toBe(
+      "SET PASSWORD = PASSWORD('pw1')",
     );
   });
 
-  it('sets another account password, keeping or switching its plugin', () => {
+  it('reads the plugin from a MariaDB SHOW CREATE USER row', () => {
+    expect(pluginFromCreateUser("CREATE USER `a`@`%` IDENTIFIED BY PASSWORD '*2B60'")).toBe(
+      'mysql_native_password',
+    );
+    expect(pluginFromCreateUser("CREATE USER `a`@`%` IDENTIFIED VIA ed25519 USING '9IaQ'")).toBe('ed25519');
+    expect(pluginFromCreateUser('CREATE USER `a`@`%` IDENTIFIED VIA unix_socket')).toBe('unix_socket');
+    expect(
+      pluginFromCreateUser("CREATE USER `a`@`%` IDENTIFIED VIA ed25519 USING 'x' OR unix_socket"),
+    ).toBeUndefined();
+    expect(pluginFromCreateUser("CREATE USER `a`@`%` REQUIRE SUBJECT 'IDENTIFIED VIA x'")).toBeUndefined();
+  });
+
+  it('creates accounts with the given plugin, sending the stored hash', () => {
+    const created = createUserStatement(
+      mysql80,
+      { user: 'a_clone', host: 'localhost' },
+      'caching_sha2_password',
+      'p',
+      ESCAPING,
+    );
+    expect(created).toMatch(
+      /^CREATE USER `a_clone`@`localhost` IDENTIFIED WITH `caching_sha2_password` AS 0x24412430303524[0-9A-F]{126}$/,
+    );
+    expect(createUserStatement(mariadb, { user: 'a_clone', host: '%' }, 'ed25519', 'pw1', ESCAPING)).toBe(
+      "CREATE USER `a_clone`@`%` IDENTIFIED VIA `ed25519` USING '9IaQu55QANbcP3OBku7SlJub/VL12GY9ElYo6ITP9WY'",
+    );
+    expect(createUserStatement(mariadb, { user: 'a_clone', host: '%' }, 'parsec', 'p', ESCAPING)).toBe(
+      "CREATE USER `a_clone`@`%` IDENTIFIED VIA `parsec` USING PASSWORD('p')",
+    );
+    expect(
+      createUserStatement(
+        parseServerVersion('8.0.16'),
+        { user: 'a', host: '%' },
+        'mysql_native_password',
+        'pw1',
+        ESCAPING,
+      ),
+    ).toBe(
+      "CREATE USER `a`@`%` IDENTIFIED WITH `mysql_native_password` AS '*2B602296A79E0A8784ACC5C88D92E46588CCA3C3'",
+    );
+  });
+
+  it('sets another account password by hash, keeping or switching its plugin', () => {
     const account = { user: 'a', host: '%' };
     expect(setPasswordStatement(mysql80, account, 'p', ESCAPING)).toBe(
       "ALTER USER `a`@`%` IDENTIFIED BY 'p'",
     );
+    expect(setPasswordStatement(mysql80, account, 'p', ESCAPING, undefined, 'sha256_password')).toBe(
+      "ALTER USER `a`@`%` IDENTIFIED BY 'p'",
+    );
+    expect(setPasswordStatement(mariadb, account, 'pw1', ESCAPING, undefined, 'mysql_native_password')).toBe(
+      "SET PASSWORD FOR `a`@`%` = '*2B602296A79E0A8784ACC5C88D92E46588CCA3C3'",
+    );
     expect(setPasswordStatement(mariadb, account, 'p', ESCAPING)).toBe(
       "SET PASSWORD FOR `a`@`%` = PASSWORD('p')",
     );
-    expect(setPasswordStatement(mysql80, account, 'p', ESCAPING, 'mysql_native_password')).toBe(
-      "ALTER USER `a`@`%` IDENTIFIED WITH `mysql_native_password` BY 'p'",
+    expect(setPasswordStatement(mysql80, account, 'pw1', ESCAPING, 'mysql_native_password')).toBe(
+      `ALTER USER \`a\`@\`%\` IDENTIFIED WITH \`mysql_native_password\` AS 0x${Buffer.from('*2B602296A79E0A8784ACC5C88D92E46588CCA3C3').toString('hex').toUpperCase()}`,
+    );
+    expect(setPasswordStatement(mysql80, account, 'p', ESCAPING, undefined, 'caching_sha2_password')).toMatch(
+      /^ALTER USER `a`@`%` IDENTIFIED WITH `caching_sha2_password` AS 0x[0-9A-F]{140}$/,
     );
   });
 });
