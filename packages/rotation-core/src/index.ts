@@ -1,5 +1,6 @@
 export type { RotationConfig } from './config';
 export { loadRotationConfig, splitPem } from './config';
+export { DatabaseLogin, type LoginAttempt } from './database-login';
 export { Deadline, DeadlineExceededError } from './deadline';
 export type {
   AlternateUserChange,

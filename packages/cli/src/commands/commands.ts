@@ -2,6 +2,7 @@ import type { Command } from './command';
 import { demoCommand } from './demo';
 import { doctorCommand } from './doctor';
 import { packageCommand } from './package-command';
+import { recoverCommand } from './recover';
 import { rotateCommand } from './rotate';
 import { secretsManagerCommand } from './secrets-manager-command';
 import { templatesCommand } from './templates-command';
@@ -11,6 +12,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   rotateCommand,
   doctorCommand,
+  recoverCommand,
   packageCommand,
   templatesCommand,
   secretsManagerCommand,

@@ -31,6 +31,8 @@ export function createDoctorCommand(registry: readonly EngineRegistration[] = EN
 Preflight of a secret before rotation is turned on. Each check is reported as passed, failed
 (with the fix) or skipped (with why):
   secret                the secret JSON is valid for its engine and strategy
+  rotation-state        no earlier rotation stopped part-way (AWSPENDING left without
+                        AWSCURRENT); if one did, the rotor recover command to run
   dns, port             the host resolves and the port answers (from this machine)
   tls                   verified TLS handshake and certificate (skipped for "ssl": false)
   login                 the current credentials log in
@@ -105,6 +107,11 @@ Exit status: 0 no check failed, 1 a check failed, 2 wrong arguments.`,
           ...(values.engine ? { engineValue: values.engine } : {}),
           timeoutMs,
           registry,
+          recoverOptions: {
+            ...(values.engine ? { engine: values.engine } : {}),
+            ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+            ...(values.region ? { region: values.region } : {}),
+          },
         });
       } finally {
         client.destroy();

@@ -12,8 +12,10 @@ export const packageCommand: Command = {
   help: `Usage: rotor package [--engine ENGINE]... [--out DIR] [--sourcemap] [--json]
 
 Bundles each engine's handlers with esbuild (driver and AWS SDK inside, Node.js 22 target) and
-writes a reproducible zip holding single-user.js, alternating-users.js and
-certs/rds-ca-bundle.pem. Lambda handler names: single-user.handler, alternating-users.handler.
+writes a reproducible zip holding single-user.js, alternating-users.js, certs/rds-ca-bundle.pem
+and THIRD_PARTY_NOTICES (name, version, license and license/notice texts of every bundled
+package; the build fails when one declares no license). Lambda handler names:
+single-user.handler, alternating-users.handler.
 
 Options:
   --engine ENGINE  Only this engine (repeatable). Engines: ${ENGINE_PACKAGES.map((p) => p.engine).join(', ')}

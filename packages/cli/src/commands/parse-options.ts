@@ -13,13 +13,18 @@ export const COMMON_OPTIONS = {
  * node:util parseArgs in strict mode, with its errors (unknown option, missing value) turned into
  * UsageError so they exit 2 with a one-line message.
  */
-export function parseOptions<O extends OptionSpecs>(command: string, args: readonly string[], options: O) {
+export function parseOptions<O extends OptionSpecs>(
+  command: string,
+  args: readonly string[],
+  options: O,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({
       args: [...args],
       options: { ...COMMON_OPTIONS, ...options },
       strict: true,
-      allowPositionals: false,
+      allowPositionals,
     });
   } catch (error) {
     throw new UsageError(`${command}: ${(error as Error).message}`, { cause: error });

@@ -15,6 +15,8 @@ import {
 import { engineFor, engineValues } from '../engines/engine-registry';
 import { secretsManagerClient } from '../engines/secrets-manager-client';
 import { CliError, UsageError } from '../errors';
+import { recoverCommandLine } from '../recover/recover-command-line';
+import { findStuckRotation } from '../recover/stuck-rotation';
 import type { Command } from './command';
 import { parseOptions } from './parse-options';
 
@@ -26,6 +28,11 @@ class RotationFailedError extends CliError {
     super(`rotate: ${error.name}: ${error.message}`, { cause: error });
     this.name = error.name;
   }
+}
+
+/** An earlier rotation stopped part-way; the message ends with the command that resolves it. */
+class StuckRotationError extends CliError {
+  override name = 'StuckRotationError';
 }
 
 interface SecretSnapshot {
@@ -102,6 +109,17 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
     });
     try {
       const before = await snapshot(client, secretId);
+      const stuck = findStuckRotation(before.stages);
+      if (stuck) {
+        const recover = recoverCommandLine(secretId, {
+          engine: values.engine,
+          ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+          ...(values.region ? { region: values.region } : {}),
+        });
+        throw new StuckRotationError(
+          `rotate: a previous rotation isn't complete: version ${stuck.pendingVersionId} holds AWSPENDING without AWSCURRENT. Next: ${recover} (shows which version logs in and what it would change; add --apply to do it)`,
+        );
+      }
       const strategy: StrategyName =
         (values.strategy as StrategyName | undefined) ??
         (before.hasMasterArn ? 'alternating-users' : 'single-user');

@@ -17,6 +17,8 @@ import {
   engineFor,
   engineValues,
 } from '../engines/engine-registry';
+import type { RecoverCommandOptions } from '../recover/recover-command-line';
+import { stuckRotationCheck } from './checks/stuck-rotation-check';
 import {
   loginAsFunctionWould,
   openSession,
@@ -38,6 +40,8 @@ export interface DoctorOptions {
   /** DNS and TCP probes. */
   readonly timeoutMs: number;
   readonly registry?: readonly EngineRegistration[];
+  /** Carried into the `rotor recover` command suggested for a stuck rotation. */
+  readonly recoverOptions?: RecoverCommandOptions;
 }
 
 const CLONE_SUFFIX = '_clone';
@@ -62,6 +66,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
   const read = await readRotatedSecret(options, registry, redactor);
   add(read.check);
+  add(await stuckRotationCheck(options.client, options.secretId, options.recoverOptions ?? {}));
   const { engine, secret, strategy } = read;
 
   let config: RotationConfig | undefined;

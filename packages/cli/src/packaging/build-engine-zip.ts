@@ -5,6 +5,7 @@ import { PackagingError } from '../errors';
 import { bundleHandlers } from './bundle-handlers';
 import { handlerEntryPoint, STRATEGIES } from './engine-packages';
 import { rdsCaBundlePem } from './rds-ca-bundle';
+import { bundledPackages, formatThirdPartyNotices, THIRD_PARTY_NOTICES_ENTRY } from './third-party-notices';
 import { writeZip, type ZipInputEntry } from './zip-writer';
 
 export const RDS_CA_BUNDLE_ENTRY = 'certs/rds-ca-bundle.pem';
@@ -28,8 +29,9 @@ export interface BuiltZip {
 
 /**
  * Writes `rotor-<engine>.zip`: one bundled handler per strategy (`single-user.js`,
- * `alternating-users.js`, each exporting `handler`) and the RDS CA certificates. The same commit
- * always gives the same bytes.
+ * `alternating-users.js`, each exporting `handler`), the RDS CA certificates, and
+ * THIRD_PARTY_NOTICES (the licenses of the packages bundled). The same commit always gives the
+ * same bytes.
  */
 export async function buildEngineZip(options: BuildEngineZipOptions): Promise<BuiltZip> {
   const entryPoints = Object.fromEntries(
@@ -40,7 +42,11 @@ export async function buildEngineZip(options: BuildEngineZipOptions): Promise<Bu
     workingDirectory: options.repoRoot,
     ...(options.sourcemap ? { sourcemap: true } : {}),
   });
-  const entries: ZipInputEntry[] = [...bundled].map(([name, data]) => ({ name, data }));
+  const entries: ZipInputEntry[] = [...bundled.files].map(([name, data]) => ({ name, data }));
+  entries.push({
+    name: THIRD_PARTY_NOTICES_ENTRY,
+    data: formatThirdPartyNotices(bundledPackages(bundled.inputs, options.repoRoot)),
+  });
   for (const entry of entries) assertNoMachinePaths(entry, options.repoRoot);
   entries.push({ name: RDS_CA_BUNDLE_ENTRY, data: rdsCaBundlePem() });
 

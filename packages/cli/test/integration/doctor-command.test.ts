@@ -108,13 +108,15 @@ function doctorSuite(
       expect(text.code).toBe(0);
       expect(text.out).toMatch(/PASS\s+login\s+the secret \(AWSCURRENT\) logs in/);
       expect(text.out).toMatch(/SKIP\s+tls\s+the secret has "ssl": false/);
-      expect(text.out).toContain('5 passed, 0 failed, 1 skipped');
+      expect(text.out).toMatch(/PASS\s+rotation-state\s+no rotation in progress/);
+      expect(text.out).toContain('6 passed, 0 failed, 1 skipped');
 
       const { code, report } = await run(arn);
       expect(code).toBe(0);
       expect(report.secretId).toBe(arn);
       expect(report.checks.map((c) => [c.name, c.status])).toEqual([
         ['secret', 'passed'],
+        ['rotation-state', 'passed'],
         ['dns', 'passed'],
         ['port', 'passed'],
         ['tls', 'skipped'],

@@ -6,10 +6,18 @@ import { unzipToDirectory } from '@rotor/secrets-manager-local';
 import { buildEngineZip, machinePaths, RDS_CA_BUNDLE_ENTRY } from '../../src/packaging/build-engine-zip';
 import { ENGINE_PACKAGES, packageDirectory, STRATEGIES } from '../../src/packaging/engine-packages';
 import { findRepoRoot } from '../../src/packaging/repo-root';
+import { THIRD_PARTY_NOTICES_ENTRY } from '../../src/packaging/third-party-notices';
 import { runCli } from '../../src/run-cli';
 
 const repoRoot = findRepoRoot(__dirname);
-const EXPECTED_ENTRIES = ['alternating-users.js', RDS_CA_BUNDLE_ENTRY, 'single-user.js'];
+const EXPECTED_ENTRIES = [
+  THIRD_PARTY_NOTICES_ENTRY,
+  'alternating-users.js',
+  RDS_CA_BUNDLE_ENTRY,
+  'single-user.js',
+];
+// The database driver each engine's zip must credit, besides the AWS SDK.
+const DRIVERS: Readonly<Record<string, string>> = { postgres: 'pg', mysql: 'mysql2' };
 
 // Loads a handler in a new node process, from a directory with no node_modules above it, so a
 // missing bundled dependency fails here rather than in Lambda. Invoking it with an empty event
@@ -61,7 +69,7 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  run('holds both handlers and the CA bundle, each handler loading on its own', async () => {
+  run('holds both handlers, the CA bundle and the notices, each handler loading on its own', async () => {
     const built = await buildEngineZip({ ...subject, repoRoot, outDir: join(work, 'a') });
     expect(built.file).toBe(join(work, 'a', `rotor-${subject.engine}.zip`));
     expect(built.entries).toEqual(EXPECTED_ENTRIES);
@@ -78,6 +86,53 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
     }
     const pem = readFileSync(join(unpacked, RDS_CA_BUNDLE_ENTRY), 'utf8');
     expect(pem.match(/-----BEGIN CERTIFICATE-----/g)?.length).toBeGreaterThan(10);
+  });
+
+  run('credits every bundled package with its license text', async () => {
+    const built = await buildEngineZip({ ...subject, repoRoot, outDir: join(work, 'notices') });
+    const notices = unzipToDirectory(readFileSync(built.file), join(work, 'notices-unpacked'))
+      .find((e) => e.name === THIRD_PARTY_NOTICES_ENTRY)
+      ?.data.toString('utf8');
+    expect(notices).toBeDefined();
+    const text = notices as string;
+    const listed = [...text.matchAll(/^-{78}\n(\S+) (\S+)\nLicense: (.+)$/gm)].map((m) => ({
+      name: m[1] as string,
+      version: m[2] as string,
+      license: m[3] as string,
+    }));
+    const names = listed.map((p) => p.name);
+    expect(names).toEqual([...names].sort());
+    // The project's own packages are not third parties.
+    expect(names.filter((n) => n.startsWith('@rotor/'))).toEqual([]);
+    expect(names).toContain('@aws-sdk/client-secrets-manager');
+    const driver = DRIVERS[subject.engine];
+    if (driver !== undefined) {
+      expect(names).toContain(driver);
+      const section = text.split(/^-{78}$/m).find((s) => s.startsWith(`\n${driver} `)) as string;
+      expect(section).toMatch(/License: MIT/);
+      expect(section).toMatch(/Permission is hereby granted, free of charge/);
+    }
+    const sdk = text
+      .split(/^-{78}$/m)
+      .find((s) => s.startsWith('\n@aws-sdk/client-secrets-manager ')) as string;
+    expect(sdk).toMatch(/License: Apache-2\.0/);
+    expect(sdk).toMatch(/Apache License\s+Version 2\.0/);
+    // Each package's version is the one installed, so the file follows the lockfile.
+    const sdkVersion = (
+      JSON.parse(
+        readFileSync(
+          require.resolve('@aws-sdk/client-secrets-manager/package.json', {
+            paths: [packageDirectory('@rotor/rotation-core')],
+          }),
+          'utf8',
+        ),
+      ) as { version: string }
+    ).version;
+    expect(listed).toContainEqual({
+      name: '@aws-sdk/client-secrets-manager',
+      version: sdkVersion,
+      license: 'Apache-2.0',
+    });
   });
 
   run('contains no path of this machine', async () => {

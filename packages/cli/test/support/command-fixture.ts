@@ -125,6 +125,8 @@ export interface DatabaseFixture {
   /** A user that may create users but holds nothing the app users hold, so cannot grant it. */
   createCreatorUser(username: string, password: string): Promise<void>;
   canLogin(username: string, password: string): Promise<boolean>;
+  /** Sets a user's password as the server's superuser (what a rotation's setSecret does). */
+  setPassword(username: string, password: string): Promise<void>;
   dropUsers(usernames: readonly string[]): Promise<void>;
 }
 
@@ -176,6 +178,10 @@ export function postgresFixture(server: DatabaseServer): DatabaseFixture {
         throw error;
       }
     },
+    setPassword: (username, password) =>
+      admin(async (c) => {
+        await c.query(`ALTER ROLE ${ident(username)} PASSWORD ${literal(password)}`);
+      }),
     dropUsers: (usernames) =>
       admin(async (c) => {
         for (const u of usernames) await c.query(`DROP ROLE IF EXISTS ${ident(u)}`);
@@ -228,6 +234,10 @@ export function mariadbFixture(server: DatabaseServer): DatabaseFixture {
         throw error;
       }
     },
+    setPassword: (username, password) =>
+      admin(async (c) => {
+        await c.query('ALTER USER ?@? IDENTIFIED BY ?', [username, '%', password]);
+      }),
     dropUsers: (usernames) =>
       admin(async (c) => {
         for (const u of usernames) await c.query('DROP USER IF EXISTS ?@?', [u, '%']);

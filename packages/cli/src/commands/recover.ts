@@ -1,0 +1,169 @@
+import { engineFor, engineValues } from '../engines/engine-registry';
+import { secretsManagerClient } from '../engines/secrets-manager-client';
+import { UsageError } from '../errors';
+import { recoverCommandLine, shellQuote } from '../recover/recover-command-line';
+import { awsCliCommand, type VersionFinding } from '../recover/recovery-plan';
+import { type LabelledFinding, type RecoverReport, runRecover } from '../recover/run-recover';
+import type { Command } from './command';
+import { parseOptions } from './parse-options';
+
+const DECISION_TEXT = {
+  'complete-rotation': 'finish the rotation: AWSCURRENT moves to the pending version',
+  'remove-pending': 'remove the AWSPENDING label; AWSCURRENT stays',
+  refuse: 'refused: nothing is changed',
+} as const;
+
+export const recoverCommand: Command = {
+  name: 'recover',
+  summary: 'Unblock a secret whose rotation failed part-way (AWSPENDING left behind); dry run by default',
+  help: `Usage: rotor recover SECRET [--apply] [--engine ENGINE] [--endpoint URL] [--region REGION] [--json]
+
+A rotation that fails part-way leaves a version labelled AWSPENDING that is not AWSCURRENT, and
+Secrets Manager refuses every later rotation until it is resolved. recover tries the AWSCURRENT and
+AWSPENDING credentials against the database (the rotation's own login rules: the secret's "ssl",
+ROTOR_CA_BUNDLE, ROTOR_TLS_FALLBACK, ROTOR_CONNECT_TIMEOUT_MS), then:
+  AWSCURRENT logs in (also when both do)          remove the AWSPENDING label
+  AWSPENDING logs in, the server refuses AWSCURRENT  move AWSCURRENT to the pending version
+                                                  and remove AWSPENDING (finish the rotation)
+  neither logs in                                 refuse (exit 1) and say what each gave
+It never leaves the secret without an AWSCURRENT that logs in. Without --apply it only prints
+what it would do. Trying the credentials may add one failed login to the database's log.
+
+Options:
+  SECRET          Name or ARN of the secret (or --secret-id SECRET)
+  --apply         Make the changes (default: dry run, nothing changes)
+  --engine ENGINE Engine value when the secret has no "engine" key (overrides it): ${engineValues().join(', ')}
+  --endpoint URL  Secrets Manager endpoint (default: SECRETS_MANAGER_ENDPOINT, else AWS)
+  --region REGION Region (default: AWS_REGION, else the region in the secret's ARN)
+  --json          Print the result as one JSON object
+  -h, --help      Show this help
+
+Exit status: 0 nothing stuck, or the plan (dry run) or the change (--apply) succeeded; 1 refused
+or failed; 2 wrong arguments.`,
+
+  async run(args, io) {
+    const { values, positionals } = parseOptions(
+      'recover',
+      args,
+      {
+        'secret-id': { type: 'string' },
+        apply: { type: 'boolean' },
+        engine: { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+      },
+      true,
+    );
+    if (values.help) {
+      io.out(`${this.help}\n`);
+      return 0;
+    }
+    const ids = [...positionals, ...(values['secret-id'] ? [values['secret-id']] : [])];
+    if (ids.length !== 1) throw new UsageError('recover: name exactly one secret (rotor recover SECRET)');
+    const secretId = ids[0] as string;
+    if (values.engine !== undefined && !engineFor(values.engine)) {
+      throw new UsageError(
+        `recover: unknown engine ${JSON.stringify(values.engine)}; known: ${engineValues().join(', ')}`,
+      );
+    }
+    if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(values.endpoint)) {
+      throw new UsageError(
+        `recover: --endpoint must be an http(s) URL, not ${JSON.stringify(values.endpoint)}`,
+      );
+    }
+    const client = secretsManagerClient({
+      secretId,
+      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+      ...(values.region ? { region: values.region } : {}),
+      env: process.env,
+    });
+    let report: RecoverReport;
+    try {
+      report = await runRecover({
+        secretId,
+        client,
+        env: process.env,
+        apply: values.apply === true,
+        ...(values.engine ? { engineValue: values.engine } : {}),
+      });
+    } finally {
+      client.destroy();
+    }
+    const again = `${recoverCommandLine(secretId, {
+      ...(values.engine ? { engine: values.engine } : {}),
+      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+      ...(values.region ? { region: values.region } : {}),
+    })} --apply`;
+    io.out(values.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : formatReport(report, again));
+    if (report.plan?.decision === 'refuse') {
+      if (!values.json) io.err(`rotor: recover: refused: ${report.plan.reason}\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+function formatReport(report: RecoverReport, applyCommand: string): string {
+  const lines = [`rotor recover: ${report.arn}`];
+  const { stuck, plan } = report;
+  if (stuck === undefined || plan === undefined) {
+    lines.push('No rotation is stuck: no version holds AWSPENDING without AWSCURRENT. Nothing to do.');
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push('A rotation stopped part-way:');
+  if (report.current) lines.push(formatFinding('AWSCURRENT', report.current));
+  else lines.push('  AWSCURRENT  (no version)');
+  if (report.pending) lines.push(formatFinding('AWSPENDING', report.pending));
+  for (const warning of report.warnings) lines.push(`  warning: ${warning}`);
+  lines.push(`Decision: ${DECISION_TEXT[plan.decision]}.`, `  ${plan.reason}.`);
+  if (plan.actions.length > 0) {
+    lines.push(report.applied ? 'Done:' : 'Would run:');
+    for (const action of plan.actions) lines.push(`  ${awsCliCommand(report.arn, action, shellQuote)}`);
+  }
+  if (plan.decision !== 'refuse') {
+    if (report.applied) {
+      lines.push('Stages now:');
+      for (const [id, stages] of Object.entries(report.stagesAfter)) {
+        if (stages.length > 0) lines.push(`  ${id}  ${stages.join(', ')}`);
+      }
+      lines.push('The next rotation can start.');
+    } else {
+      lines.push(`Dry run: nothing changed. To do it: ${applyCommand}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatFinding(label: string, { versionId, finding }: LabelledFinding): string {
+  const user = 'username' in finding ? `user ${JSON.stringify(finding.username)}  ` : '';
+  const what: Record<VersionFinding['status'], string> = {
+    'logs-in': 'logs in',
+    refused: 'refused by the server',
+    unknown: 'could not tell',
+    unusable: 'unusable',
+  };
+  const detail = 'detail' in finding ? `: ${finding.detail}` : '';
+  return `  ${label}  ${versionId}  ${user}${what[finding.status]}${detail}`;
+}
+
+function jsonReport(report: RecoverReport) {
+  const finding = (f: LabelledFinding | undefined) => (f ? { versionId: f.versionId, ...f.finding } : null);
+  return {
+    secretId: report.secretId,
+    arn: report.arn,
+    stuck: report.stuck !== undefined,
+    current: finding(report.current),
+    pending: finding(report.pending),
+    decision: report.plan?.decision ?? 'nothing-to-do',
+    ...(report.plan ? { reason: report.plan.reason } : {}),
+    actions: (report.plan?.actions ?? []).map((a) => ({
+      operation: 'UpdateSecretVersionStage',
+      ...a,
+      awsCli: awsCliCommand(report.arn, a, shellQuote),
+    })),
+    dryRun: !report.applied && report.plan !== undefined && report.plan.decision !== 'refuse',
+    applied: report.applied,
+    warnings: report.warnings,
+    stagesAfter: report.stagesAfter,
+  };
+}
