@@ -7,7 +7,12 @@ export {
 } from './errors';
 export { RedshiftCatalog, type RedshiftCatalogOptions, userStateFromRows } from './redshift-catalog';
 export { REDSHIFT_DEFAULT_DATABASE } from './redshift-connection';
-export { createRedshiftEngine, REDSHIFT_PORT, type RedshiftEngineOptions, redshiftEngine } from './redshift-engine';
+export {
+  createRedshiftEngine,
+  REDSHIFT_PORT,
+  type RedshiftEngineOptions,
+  redshiftEngine,
+} from './redshift-engine';
 export { type DirectGrant, planCloneSync, type SyncPlan, type UserState } from './redshift-grant-sync';
 export { createRedshiftRotationHandler } from './redshift-handler';
 export {

@@ -1,5 +1,5 @@
-import type { DirectGrant, RoleMembership, UserState } from './redshift-grant-sync';
 import { RedshiftStatementError } from './errors';
+import type { DirectGrant, RoleMembership, UserState } from './redshift-grant-sync';
 import { parseUserConfig, quoteIdent, type UserAttributes } from './redshift-sql';
 
 /** Runs one read-only statement; the engine supplies it with the step's deadline applied. */
@@ -162,11 +162,15 @@ export function userStateFromRows(rows: UserCatalogRows): UserState {
   const grants: DirectGrant[] = [
     ...rows.databases.map((r) => grant({ kind: 'database', name: r.database_name }, r)),
     ...rows.schemas.map((r) => grant({ kind: 'schema', name: r.namespace_name }, r)),
-    ...rows.relations.map((r) => grant({ kind: 'table', schema: r.namespace_name, name: r.relation_name }, r)),
+    ...rows.relations.map((r) =>
+      grant({ kind: 'table', schema: r.namespace_name, name: r.relation_name }, r),
+    ),
     ...rows.functions.map((r) =>
       grant(
         {
-          kind: procedures.has(JSON.stringify([r.namespace_name, r.function_name])) ? 'procedure' : 'function',
+          kind: procedures.has(JSON.stringify([r.namespace_name, r.function_name]))
+            ? 'procedure'
+            : 'function',
           schema: r.namespace_name,
           name: r.function_name,
           argumentTypes: (r.argument_types ?? '').trim(),
@@ -175,7 +179,10 @@ export function userStateFromRows(rows: UserCatalogRows): UserState {
       ),
     ),
   ];
-  const roles: RoleMembership[] = rows.roles.map((r) => ({ role: r.role_name, adminOption: truthy(r.admin_option) }));
+  const roles: RoleMembership[] = rows.roles.map((r) => ({
+    role: r.role_name,
+    adminOption: truthy(r.admin_option),
+  }));
   return {
     name: rows.user.usename,
     id: Number(rows.user.usesysid),

@@ -33,7 +33,8 @@ export async function queryBefore<R extends QueryResultRow>(
   params: unknown[] = [],
 ): Promise<R[]> {
   const result = await deadline.run(what, () => client.query<R>(sql, params), {
-    onTimeout: () => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy(),
+    onTimeout: () =>
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy(),
   });
   return result.rows;
 }

@@ -7,7 +7,12 @@ import type {
 } from '@rotor/rotation-core';
 import type { Client } from 'pg';
 import { RedshiftIdentityError, RedshiftPasswordError, RedshiftUsernameError } from './errors';
-import { type CatalogQuery, type PgUserRow, RedshiftCatalog, type RedshiftCatalogOptions } from './redshift-catalog';
+import {
+  type CatalogQuery,
+  type PgUserRow,
+  RedshiftCatalog,
+  type RedshiftCatalogOptions,
+} from './redshift-catalog';
 import {
   classifyRedshiftConnectError,
   closeRedshift,
@@ -122,12 +127,12 @@ export function createRedshiftEngine(options: RedshiftEngineOptions = {}): Datab
       const original = await catalog.findUser(query, namesFor(accounts.originalUsername));
       const clone = await catalog.findUser(query, namesFor(accounts.cloneUsername));
       const problems: string[] = [];
-      if (original && original.usesuper) {
+      if (original?.usesuper) {
         problems.push(
           `the original user ${JSON.stringify(original.usename)} is a superuser (or was made with CREATEUSER, which makes one); a clone of it would be one too`,
         );
       }
-      if (clone && clone.usesuper && !original?.usesuper) {
+      if (clone?.usesuper && !original?.usesuper) {
         problems.push(
           `the existing clone ${JSON.stringify(clone.usename)} is a superuser and the original is not; Rotor does not take that away (as a superuser: ALTER USER ${JSON.stringify(clone.usename)} NOCREATEUSER)`,
         );
@@ -162,9 +167,15 @@ async function upsert(
     // back with its current password so the credentials applications hold keep working.
     const clonePassword = username === clone ? change.newPassword : change.currentPassword;
     const predicted = foldedName(clone);
-    await query('create the clone (CREATE USER)', createUserStatement(clone, md5PasswordHash(clonePassword, predicted)));
+    await query(
+      'create the clone (CREATE USER)',
+      createUserStatement(clone, md5PasswordHash(clonePassword, predicted)),
+    );
     cloneRow = await catalog.findUser(query, namesFor(clone));
-    if (!cloneRow) throw new RedshiftUsernameError(`the clone ${JSON.stringify(clone)} is not in pg_user after CREATE USER`);
+    if (!cloneRow)
+      throw new RedshiftUsernameError(
+        `the clone ${JSON.stringify(clone)} is not in pg_user after CREATE USER`,
+      );
     // A cluster that keeps case stores another name than predicted; the salt must be the stored name.
     if (cloneRow.usename !== predicted) {
       await query(
@@ -183,12 +194,18 @@ async function upsert(
     );
   }
 
-  const plan = planCloneSync(await catalog.readUser(query, originalRow), await catalog.readUser(query, cloneRow));
+  const plan = planCloneSync(
+    await catalog.readUser(query, originalRow),
+    await catalog.readUser(query, cloneRow),
+  );
   for (const statement of plan.statements) {
     await query('bring the clone in line with the original (GRANT, REVOKE, ALTER)', statement);
   }
   privilegeChanges.push(...plan.changes);
-  context.log.debug('clone privileges compared', { username: cloneRow.usename, statements: plan.statements.length });
+  context.log.debug('clone privileges compared', {
+    username: cloneRow.usename,
+    statements: plan.statements.length,
+  });
   return { created, privilegeChanges };
 }
 

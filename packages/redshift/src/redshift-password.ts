@@ -21,13 +21,21 @@ export function redshiftPasswordProblems(password: string): string[] {
   const problems: string[] = [];
   const length = [...password].length;
   if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
-    problems.push(`it is ${length} characters long; Redshift takes ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH}`);
+    problems.push(
+      `it is ${length} characters long; Redshift takes ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH}`,
+    );
   }
   for (const { chars, what } of REQUIRED) {
     if (![...password].some((c) => chars.includes(c))) problems.push(`it has no ${what}`);
   }
-  if ([...password].some((c) => c.charCodeAt(0) < 33 || c.charCodeAt(0) > 126 || FORBIDDEN_PASSWORD_CHARACTERS.includes(c))) {
-    problems.push(`it holds a character Redshift refuses (outside ASCII 33-126, or one of ${FORBIDDEN_PASSWORD_CHARACTERS.replace(' ', '')} or space)`);
+  if (
+    [...password].some(
+      (c) => c.charCodeAt(0) < 33 || c.charCodeAt(0) > 126 || FORBIDDEN_PASSWORD_CHARACTERS.includes(c),
+    )
+  ) {
+    problems.push(
+      `it holds a character Redshift refuses (outside ASCII 33-126, or one of ${FORBIDDEN_PASSWORD_CHARACTERS.replace(' ', '')} or space)`,
+    );
   }
   return problems;
 }

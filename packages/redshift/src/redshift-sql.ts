@@ -27,9 +27,12 @@ export function quoteIdent(name: string): string {
  * same on both: values with one are refused. Rotor's own literals (md5 hashes) are hex.
  */
 export function quoteLiteral(value: string): string {
-  if (value.includes('\0')) throw new RedshiftStatementError('a string literal cannot contain a NUL character');
+  if (value.includes('\0'))
+    throw new RedshiftStatementError('a string literal cannot contain a NUL character');
   if (value.includes('\\')) {
-    throw new RedshiftStatementError('a string literal with a backslash is refused (Redshift reads it as an escape)');
+    throw new RedshiftStatementError(
+      'a string literal with a backslash is refused (Redshift reads it as an escape)',
+    );
   }
   return `'${value.replaceAll("'", "''")}'`;
 }
@@ -64,7 +67,8 @@ export function createUserStatement(user: string, md5Hash: string): string {
 }
 
 function checkedHash(hash: string): string {
-  if (!/^md5[0-9a-f]{32}$/.test(hash)) throw new RedshiftStatementError('a password must be sent as an md5 hash');
+  if (!/^md5[0-9a-f]{32}$/.test(hash))
+    throw new RedshiftStatementError('a password must be sent as an md5 hash');
   return hash;
 }
 
@@ -96,7 +100,17 @@ export type GrantObject =
 const PRIVILEGES: Readonly<Record<GrantObject['kind'], ReadonlySet<string>>> = {
   database: new Set(['CREATE', 'TEMP', 'TEMPORARY', 'USAGE', 'ALTER', 'DROP', 'CONNECT']),
   schema: new Set(['CREATE', 'USAGE', 'ALTER', 'DROP']),
-  table: new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REFERENCES', 'DROP', 'ALTER', 'TRUNCATE', 'TRIGGER']),
+  table: new Set([
+    'SELECT',
+    'INSERT',
+    'UPDATE',
+    'DELETE',
+    'REFERENCES',
+    'DROP',
+    'ALTER',
+    'TRUNCATE',
+    'TRIGGER',
+  ]),
   function: new Set(['EXECUTE']),
   procedure: new Set(['EXECUTE']),
 };
@@ -172,7 +186,8 @@ export interface UserAttributes {
 export function attributeStatements(user: string, from: UserAttributes, to: UserAttributes): string[] {
   const name = quoteIdent(user);
   const out: string[] = [];
-  if (from.createdb !== to.createdb) out.push(`ALTER USER ${name} ${to.createdb ? 'CREATEDB' : 'NOCREATEDB'}`);
+  if (from.createdb !== to.createdb)
+    out.push(`ALTER USER ${name} ${to.createdb ? 'CREATEDB' : 'NOCREATEDB'}`);
   if (from.syslogAccess !== to.syslogAccess) out.push(`ALTER USER ${name} SYSLOG ACCESS ${to.syslogAccess}`);
   if (from.connectionLimit !== to.connectionLimit) {
     out.push(
@@ -190,7 +205,8 @@ export function attributeStatements(user: string, from: UserAttributes, to: User
 }
 
 function checkedCount(value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RedshiftStatementError(`not a valid count: ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RedshiftStatementError(`not a valid count: ${value}`);
   return value;
 }
 
@@ -211,7 +227,8 @@ export function resetUserSettingStatement(user: string, name: string): string {
 }
 
 function checkedSettingName(name: string): string {
-  if (!SETTING_NAME.test(name)) throw new RedshiftStatementError(`not a configuration parameter name: ${JSON.stringify(name)}`);
+  if (!SETTING_NAME.test(name))
+    throw new RedshiftStatementError(`not a configuration parameter name: ${JSON.stringify(name)}`);
   return name;
 }
 

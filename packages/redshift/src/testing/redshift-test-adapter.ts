@@ -102,7 +102,8 @@ export function createRedshiftTestAdapter(options: RedshiftTestAdapterOptions): 
     async userExists(username) {
       return admin(
         async (c) =>
-          ((await c.query('SELECT 1 FROM pg_user WHERE usename = $1', [foldedName(username)])).rowCount ?? 0) > 0,
+          ((await c.query('SELECT 1 FROM pg_user WHERE usename = $1', [foldedName(username)])).rowCount ??
+            0) > 0,
       );
     },
 

@@ -27,7 +27,10 @@ describe('Redshift password rules', () => {
   });
 
   it('the default configuration generates passwords Redshift accepts, also with EXCLUDE_* classes set', () => {
-    for (const env of [{}, { EXCLUDE_UPPERCASE: 'true', EXCLUDE_NUMBERS: 'true', EXCLUDE_LOWERCASE: 'true' }]) {
+    for (const env of [
+      {},
+      { EXCLUDE_UPPERCASE: 'true', EXCLUDE_NUMBERS: 'true', EXCLUDE_LOWERCASE: 'true' },
+    ]) {
       expect(redshiftSettingsProblems(env)).toEqual([]);
       const { password } = loadRotationConfig(redshiftEngine, env);
       for (let i = 0; i < 200; i++) expect(redshiftPasswordProblems(generatePassword(password))).toEqual([]);
@@ -35,7 +38,9 @@ describe('Redshift password rules', () => {
   });
 
   it('names the variable that would make passwords Redshift refuses', () => {
-    expect(redshiftSettingsProblems({ PASSWORD_LENGTH: '65' }).join()).toMatch(/^PASSWORD_LENGTH must be 8 to 64/);
+    expect(redshiftSettingsProblems({ PASSWORD_LENGTH: '65' }).join()).toMatch(
+      /^PASSWORD_LENGTH must be 8 to 64/,
+    );
     expect(redshiftSettingsProblems({ PASSWORD_LENGTH: '7' }).join()).toMatch(/PASSWORD_LENGTH/);
     expect(redshiftSettingsProblems({ PASSWORD_LENGTH: '64' })).toEqual([]);
     expect(redshiftSettingsProblems({ EXCLUDE_CHARACTERS: '/@' }).join()).toMatch(
@@ -48,7 +53,10 @@ describe('Redshift password rules', () => {
 
   it('the handler refuses such a configuration at cold start with a typed error', () => {
     expect(() => createRedshiftRotationHandler('single-user', { env: { PASSWORD_LENGTH: '100' } })).toThrow(
-      expect.objectContaining({ name: 'RedshiftConfigurationError', message: expect.stringMatching(/PASSWORD_LENGTH/) }),
+      expect.objectContaining({
+        name: 'RedshiftConfigurationError',
+        message: expect.stringMatching(/PASSWORD_LENGTH/),
+      }),
     );
     expect(() => createRedshiftRotationHandler('alternating-users', { env: {} })).not.toThrow();
   });
