@@ -1,5 +1,6 @@
 export { clientEd25519Plugin, ed25519PublicKey, ed25519Sign } from './client-ed25519-plugin';
-export { classifyMysqlError, mysqlEngine } from './mysql-engine';
+export { classifyMysqlError, closeMysql, connectMysql } from './mysql-connection';
+export { mysqlEngine } from './mysql-engine';
 export { type GrantPlan, planGrantSync } from './mysql-grant-sync';
 export {
   GrantParseError,

@@ -1,3 +1,9 @@
+export {
+  classifyPostgresConnectError,
+  closePostgres,
+  connectPostgres,
+  type PostgresConnectOptions,
+} from './postgres-connection';
 export { postgresEngine } from './postgres-engine';
 export {
   alterRolePasswordStatement,

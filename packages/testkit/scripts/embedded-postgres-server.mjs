@@ -10,9 +10,22 @@
 //
 // With ROTOR_EMBEDDED_PG_TLS_CERT and ROTOR_EMBEDDED_PG_TLS_KEY (PEM file paths) the server also
 // accepts TLS with that certificate (plaintext stays allowed, as on RDS without rds.force_ssl).
+//
+// Roles whose names start with `md5_` log in with the `md5` method (pg_hba regex user, PostgreSQL 16+):
+// it accepts a pre-hashed `md5...` password, which the `scram-sha-256` method every other role keeps
+// cannot check. Redshift stores passwords that way, so its engine's tests use such roles.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +106,12 @@ function tlsSettings() {
   ];
 }
 
+/** Puts the md5 line first: pg_hba.conf is read top down and the first matching line decides. */
+function allowMd5Roles(hbaFile) {
+  const line = 'host all /^md5_ 127.0.0.1/32 md5';
+  writeFileSync(hbaFile, `${line}\n${readFileSync(hbaFile, 'utf8')}`);
+}
+
 async function main() {
   const port = requestedPort > 0 ? requestedPort : await freePort();
   server = new EmbeddedPostgres({
@@ -119,6 +138,7 @@ async function main() {
     onError: () => {},
   });
   await server.initialise();
+  allowMd5Roles(join(baseDir, 'data', 'pg_hba.conf'));
   await server.start();
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();

@@ -18,6 +18,12 @@ export interface EmbeddedPostgresOptions {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
+/**
+ * Roles whose names start with this log in to the embedded server with the `md5` method, so a
+ * pre-hashed `md5...` password (Redshift's form) can be proven to work; every other role uses SCRAM.
+ */
+export const EMBEDDED_MD5_ROLE_PREFIX = 'md5_';
+
 interface ReadyLine {
   port: number;
   user: string;

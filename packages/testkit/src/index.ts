@@ -12,7 +12,11 @@ export {
 export { formatDatabaseUrl, parseDatabaseUrl } from './database-url';
 export { startDockerDatabase } from './docker-database';
 export { type DockerStatus, detectDocker } from './docker-detection';
-export { type EmbeddedPostgresOptions, startEmbeddedPostgres } from './embedded-postgres';
+export {
+  EMBEDDED_MD5_ROLE_PREFIX,
+  type EmbeddedPostgresOptions,
+  startEmbeddedPostgres,
+} from './embedded-postgres';
 export { type BadInputCase, badInputCases } from './engine-suite/bad-input-cases';
 export { type AppUser, ConformanceHarness } from './engine-suite/conformance-harness';
 export type { EngineTestAdapter, SuperuserCredentials } from './engine-suite/engine-test-adapter';

@@ -1,7 +1,8 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { loadRotationConfig } from '@rotor/rotation-core';
 import { ed25519PublicKey, ed25519Sign } from '../../src/client-ed25519-plugin';
-import { classifyMysqlError, mysqlEngine } from '../../src/mysql-engine';
+import { classifyMysqlError } from '../../src/mysql-connection';
+import { mysqlEngine } from '../../src/mysql-engine';
 
 const withCode = (code: string, extra: object = {}) =>
   Object.assign(new Error(`failure ${code}`), { code, ...extra });

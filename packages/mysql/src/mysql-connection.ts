@@ -1,0 +1,101 @@
+import type { ConnectFailureKind, ConnectionSettings } from '@rotor/rotation-core';
+import { type Connection, type ConnectionOptions, createConnection } from 'mysql2/promise';
+import { clientEd25519Plugin } from './client-ed25519-plugin';
+
+/** Opens an authenticated session. Throws mysql2's error on failure. */
+export async function connectMysql(settings: ConnectionSettings): Promise<Connection> {
+  const options: ConnectionOptions = {
+    host: settings.host,
+    port: settings.port,
+    user: settings.username,
+    password: settings.password,
+    ...(settings.dbname === undefined ? {} : { database: settings.dbname }),
+    connectTimeout: settings.connectTimeoutMs,
+    multipleStatements: false,
+    // A single-byte-safe charset: the literal escaping assumes no multi-byte charset (GBK, SJIS)
+    // can swallow a backslash.
+    charset: 'UTF8MB4_GENERAL_CI',
+    // caching_sha2_password: with TLS the password goes in clear over the encrypted channel;
+    // without TLS (ssl false, or the `prefer` fallback) mysql2 asks the server for its RSA key and
+    // sends the password encrypted with it. That exchange is only used when TLS is off, and a
+    // plaintext session is no more exposed by it than by the plaintext itself.
+    // MariaDB ed25519 accounts need the client plugin mysql2 lacks.
+    authPlugins: { client_ed25519: clientEd25519Plugin() },
+    ...(settings.tls === false
+      ? {}
+      : {
+          ssl: {
+            ca: [...settings.tls.ca],
+            rejectUnauthorized: true,
+            // mysql2 only checks the certificate's host name when asked to.
+            verifyIdentity: true,
+          },
+        }),
+  };
+  return createConnection(options);
+}
+
+/** Closes a session; never throws. */
+export async function closeMysql(connection: Connection): Promise<void> {
+  try {
+    await connection.end();
+  } catch {
+    connection.destroy();
+  }
+}
+
+/** Authentication, TLS and network failures as mysql2 and the server report them. */
+export function classifyMysqlError(error: unknown): ConnectFailureKind {
+  // Duck-typed: errors from node:net may come from another realm (jest, bundlers), failing instanceof.
+  if (typeof error !== 'object' || error === null) return 'other';
+  const e = error as { code?: unknown; errno?: unknown; sqlState?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  const fromServer = typeof e.sqlState === 'string';
+  if (fromServer) {
+    if (AUTHENTICATION_CODES.has(code) || AUTHENTICATION_ERRNOS.has(Number(e.errno))) return 'authentication';
+    // MySQL 3159 ER_SECURE_TRANSPORT_REQUIRED; MariaDB numbers it differently, so the text decides.
+    if (
+      code === 'ER_SECURE_TRANSPORT_REQUIRED' ||
+      /insecure transport|require_secure_transport/i.test(message)
+    ) {
+      return 'tls';
+    }
+    return 'other';
+  }
+  if (
+    code === 'HANDSHAKE_NO_SSL_SUPPORT' ||
+    code === 'EPROTO' ||
+    code.startsWith('ERR_SSL_') ||
+    code.startsWith('ERR_TLS_') ||
+    /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code) ||
+    /does not support secure connection|SSL routines|\bTLS\b|certificate/i.test(message)
+  ) {
+    return 'tls';
+  }
+  if (NETWORK_CODES.has(code) || /connect ETIMEDOUT|connection timeout/i.test(message)) return 'network';
+  return 'other';
+}
+
+const AUTHENTICATION_CODES = new Set([
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_HOST_NOT_PRIVILEGED',
+  'ER_ACCOUNT_HAS_BEEN_LOCKED',
+  'ER_MUST_CHANGE_PASSWORD_LOGIN',
+  'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
+  'ER_NOT_SUPPORTED_AUTH_MODE',
+]);
+// 1044 database denied, 1045 access denied, 1130 host not allowed, 1251 auth mode, 1698 no password,
+// 1862 expired password, 3118 account locked (MariaDB 4151).
+const AUTHENTICATION_ERRNOS = new Set([1044, 1045, 1130, 1251, 1698, 1862, 3118, 4151]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'PROTOCOL_CONNECTION_LOST',
+]);

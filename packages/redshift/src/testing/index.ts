@@ -1,0 +1,5 @@
+export {
+  createRedshiftTestAdapter,
+  type RedshiftTestAdapterOptions,
+  type RedshiftTestServer,
+} from './redshift-test-adapter';
