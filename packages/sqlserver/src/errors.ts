@@ -32,3 +32,8 @@ export class SqlServerDriverError extends DatabaseChangeError {
     super(message, context, options);
   }
 }
+
+/** Throws SqlServerInputError when a name or password cannot be used; called before any change. */
+export function requireUsable(problem: string | undefined): void {
+  if (problem !== undefined) throw new SqlServerInputError(problem);
+}

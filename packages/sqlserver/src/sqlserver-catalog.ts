@@ -2,6 +2,8 @@
  * The catalog reads the engine runs. Constant text; names arrive as parameters. Row types are
  * what the driver returns for them (column names as aliased here).
  */
+import { SqlServerRefusalError } from './errors';
+import type { Row, SqlSession } from './sqlserver-connection';
 import type { SqlBatch } from './sqlserver-sql';
 
 /** Who the session is, and how its database and principal authenticate. */
@@ -167,4 +169,25 @@ SELECT p.permission_name + CASE WHEN g.name = @original THEN N'' ELSE N' through
           JOIN sys.server_principals m ON m.principal_id = rm.member_principal_id WHERE m.name = @original));`,
     params: { original },
   };
+}
+
+/** The first result set of a batch, typed. */
+export async function rows<T>(session: SqlSession, batch: SqlBatch, what: string): Promise<T[]> {
+  const sets = await session.run(batch, what);
+  return (sets[0] ?? []) as unknown as T[];
+}
+
+/** The second result set, typed (the grants batch returns roles, then permissions). */
+export function resultSet<T>(sets: readonly Row[][], index: number): T[] {
+  return (sets[index] ?? []) as unknown as T[];
+}
+
+export async function sessionIdentity(session: SqlSession): Promise<SessionIdentityRow> {
+  const [row] = await rows<SessionIdentityRow>(
+    session,
+    { sql: SESSION_IDENTITY_SQL, params: {} },
+    'identity read',
+  );
+  if (!row) throw new SqlServerRefusalError('SQL Server returned no row for the session identity');
+  return row;
 }

@@ -21,7 +21,10 @@ const LOCK_TIMEOUT_CAP_MS = 10_000;
 const CLOSE_TIMEOUT_MS = 2_000;
 
 /** The mssql/tedious configuration for `settings`: TLS verified against the given CAs, server name checked. */
-export function mssqlConfig(settings: ConnectionSettings, onLoginErrorNumber: (n: number) => void): sql.config {
+export function mssqlConfig(
+  settings: ConnectionSettings,
+  onLoginErrorNumber: (n: number) => void,
+): sql.config {
   const connectMs = settings.deadline.budgetMs('connecting to SQL Server', settings.connectTimeoutMs);
   const tls = settings.tls;
   return {
@@ -95,7 +98,8 @@ class MssqlSession implements SqlSession {
 
   async run(batch: SqlBatch, what: string): Promise<Row[][]> {
     const request = new sql.Request(this.pool);
-    for (const [name, value] of Object.entries(batch.params)) request.input(name, sql.NVarChar(sql.MAX), value);
+    for (const [name, value] of Object.entries(batch.params))
+      request.input(name, sql.NVarChar(sql.MAX), value);
     // With parameters mssql sends an RPC to sp_executesql; without, a plain SQL batch.
     const result = await this.deadline.run(`SQL Server ${what}`, () => request.query(batch.sql), {
       onTimeout: () => request.cancel(),
@@ -115,7 +119,13 @@ async function closePool(pool: sql.ConnectionPool): Promise<void> {
     timer.unref();
   });
   try {
-    await Promise.race([pool.close().then(() => {}, () => {}), timeout]);
+    await Promise.race([
+      pool.close().then(
+        () => {},
+        () => {},
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -192,6 +202,7 @@ export function classifySqlServerError(error: unknown, number?: number): Connect
   if (codes.some(isTlsCode)) return 'tls';
   if (codes.includes('ELOGIN')) return 'authentication';
   if (codes.some((c) => NETWORK_CODES.has(c))) return 'network';
-  if (codes.includes('ESOCKET') || codes.includes('ETIMEOUT') || codes.includes('EINSTLOOKUP')) return 'network';
+  if (codes.includes('ESOCKET') || codes.includes('ETIMEOUT') || codes.includes('EINSTLOOKUP'))
+    return 'network';
   return 'other';
 }

@@ -13,7 +13,12 @@ export type Securable =
   | { readonly scope: 'server' }
   | { readonly scope: 'database' }
   | { readonly scope: 'named'; readonly keyword: string; readonly name: string }
-  | { readonly scope: 'schema-bound'; readonly keyword: string; readonly schema: string; readonly name: string }
+  | {
+      readonly scope: 'schema-bound';
+      readonly keyword: string;
+      readonly schema: string;
+      readonly name: string;
+    }
   | { readonly scope: 'column'; readonly schema: string; readonly name: string; readonly column: string };
 
 export interface Permission {
@@ -94,7 +99,8 @@ export function securableOf(row: PermissionRow): Securable {
   if (c === 100) return { scope: 'server' };
   if (c === 0) return { scope: 'database' };
   const serverKeyword = NAMED_SERVER_CLASSES[c];
-  if (serverKeyword) return { scope: 'named', keyword: serverKeyword, name: required(row.securable_name, row, 'name') };
+  if (serverKeyword)
+    return { scope: 'named', keyword: serverKeyword, name: required(row.securable_name, row, 'name') };
   if (c === 1 && row.column_name) {
     return {
       scope: 'column',
@@ -131,7 +137,9 @@ export function securableOf(row: PermissionRow): Securable {
 function stateOf(row: PermissionRow): PermissionState {
   const s = String(row.state).trim();
   if (s === 'G' || s === 'W' || s === 'D') return s;
-  throw new UnsupportedPermissionClassError(`permission state ${JSON.stringify(row.state)} is not GRANT, GRANT WITH GRANT OPTION or DENY`);
+  throw new UnsupportedPermissionClassError(
+    `permission state ${JSON.stringify(row.state)} is not GRANT, GRANT WITH GRANT OPTION or DENY`,
+  );
 }
 
 /** The rows of one grantee as permissions. */
@@ -150,7 +158,10 @@ function keyOf(p: Permission): string {
  * surplus ones revoked, grant options added or taken. CASCADE only where the clone holds the
  * grant option (SQL Server requires it there).
  */
-export function planPermissionSync(original: readonly Permission[], clone: readonly Permission[]): PermissionAction[] {
+export function planPermissionSync(
+  original: readonly Permission[],
+  clone: readonly Permission[],
+): PermissionAction[] {
   const want = new Map(original.map((p) => [keyOf(p), p]));
   const have = new Map(clone.map((p) => [keyOf(p), p]));
   const actions: PermissionAction[] = [];
@@ -187,7 +198,8 @@ export interface RolePlan {
 
 /** Role memberships to add to and drop from the clone; rows without `manageable` count as manageable. */
 export function planRoleSync(rows: readonly RoleMemberRow[], original: string, clone: string): RolePlan {
-  const isManageable = (r: RoleMemberRow) => r.manageable === undefined || r.manageable === null || Boolean(r.manageable);
+  const isManageable = (r: RoleMemberRow) =>
+    r.manageable === undefined || r.manageable === null || Boolean(r.manageable);
   const want = rows.filter((r) => r.member_name === original);
   const have = new Set(rows.filter((r) => r.member_name === clone).map((r) => r.role_name));
   const wantNames = new Set(want.map((r) => r.role_name));

@@ -6,6 +6,7 @@
  * an empty statement.
  */
 
+import { randomBytes } from 'node:crypto';
 import type { PermissionAction, Securable } from './sqlserver-permission-sync';
 
 /** One request: constant text plus its nvarchar parameters. */
@@ -116,10 +117,10 @@ export function alterLoginPropertiesBatch(
 
 /** ALTER SERVER ROLE [role] ADD|DROP MEMBER [login]. */
 export function serverRoleMemberBatch(action: 'ADD' | 'DROP', role: string, member: string): SqlBatch {
-  return dynamic(
-    `N'ALTER SERVER ROLE ' + ${quoted('role')} + N' ${action} MEMBER ' + ${quoted('member')}`,
-    { role, member },
-  );
+  return dynamic(`N'ALTER SERVER ROLE ' + ${quoted('role')} + N' ${action} MEMBER ' + ${quoted('member')}`, {
+    role,
+    member,
+  });
 }
 
 /** ALTER ROLE [role] ADD|DROP MEMBER [user], in the session's database. */
@@ -142,7 +143,11 @@ export function createUserForLoginBatch(user: string, login: string, defaultSche
 }
 
 /** CREATE USER [user] WITH PASSWORD = N'...' (, DEFAULT_SCHEMA = [schema]): a contained-database user. */
-export function createContainedUserBatch(user: string, password: string, defaultSchema: string | null): SqlBatch {
+export function createContainedUserBatch(
+  user: string,
+  password: string,
+  defaultSchema: string | null,
+): SqlBatch {
   const params: Record<string, string> = { user, password };
   let expression = `N'CREATE USER ' + ${quoted('user')} + N' WITH PASSWORD = ' + ${literal('password')}`;
   if (defaultSchema !== null) {
@@ -154,10 +159,13 @@ export function createContainedUserBatch(user: string, password: string, default
 
 /** ALTER USER [user] WITH DEFAULT_SCHEMA = [schema]. */
 export function alterUserDefaultSchemaBatch(user: string, defaultSchema: string): SqlBatch {
-  return dynamic(`N'ALTER USER ' + ${quoted('user')} + N' WITH DEFAULT_SCHEMA = ' + ${quoted('default_schema')}`, {
-    user,
-    default_schema: defaultSchema,
-  });
+  return dynamic(
+    `N'ALTER USER ' + ${quoted('user')} + N' WITH DEFAULT_SCHEMA = ' + ${quoted('default_schema')}`,
+    {
+      user,
+      default_schema: defaultSchema,
+    },
+  );
 }
 
 /**
@@ -167,7 +175,8 @@ export function alterUserDefaultSchemaBatch(user: string, defaultSchema: string)
 export function inDatabase(database: string, batch: SqlBatch): SqlBatch {
   const names = Object.keys(batch.params);
   const declarations = names.map((n) => `@${n} nvarchar(max)`).join(', ');
-  const passOn = names.length === 0 ? '' : `, N'${declarations}'${names.map((n) => `, @${n} = @${n}`).join('')}`;
+  const passOn =
+    names.length === 0 ? '' : `, N'${declarations}'${names.map((n) => `, @${n} = @${n}`).join('')}`;
   return {
     sql: [
       "DECLARE @rotor_batch nvarchar(max) = N'USE ' + QUOTENAME(@rotor_database) + N';' + NCHAR(10) + @rotor_inner;",
@@ -243,19 +252,24 @@ export function permissionBatch(action: PermissionAction, grantee: string): SqlB
  * server's complexity rules apply: at least 8 characters, three of upper case, lower case, digits
  * and other characters, and not containing the account name.
  */
-export function passwordPolicyProblem(password: string, username: string, policyChecked: boolean): string | undefined {
+export function passwordPolicyProblem(
+  password: string,
+  username: string,
+  policyChecked: boolean,
+): string | undefined {
   const length = [...password].length;
   if (length > MAX_PASSWORD_LENGTH) {
     return `the password is ${length} characters long; SQL Server allows ${MAX_PASSWORD_LENGTH} (lower PASSWORD_LENGTH)`;
   }
   if (!policyChecked) return undefined;
-  if (length < 8) return `the password is ${length} characters long; the login's password policy needs at least 8`;
+  if (length < 8)
+    return `the password is ${length} characters long; the login's password policy needs at least 8`;
   const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
   if (classes < 3) {
-    return 'the password has fewer than three of upper case, lower case, digits and symbols, which the login\'s password policy requires (check EXCLUDE_* settings)';
+    return "the password has fewer than three of upper case, lower case, digits and symbols, which the login's password policy requires (check EXCLUDE_* settings)";
   }
   if (username !== '' && password.toLowerCase().includes(username.toLowerCase())) {
-    return 'the password contains the account name, which the login\'s password policy forbids';
+    return "the password contains the account name, which the login's password policy forbids";
   }
   return undefined;
 }
@@ -268,4 +282,9 @@ export function nameProblem(name: string, what: string): string | undefined {
     return `${what} ${JSON.stringify(name)} is ${length} characters long; SQL Server allows ${MAX_NAME_LENGTH}`;
   }
   return undefined;
+}
+
+/** A password nobody knows, for a clone created before its real password is set (set last). */
+export function placeholderPassword(): string {
+  return `Rz9!${randomBytes(24).toString('base64url')}`;
 }
