@@ -9,7 +9,12 @@ export class RecordingSession implements SqlSession {
   readonly sent: { what: string; sql: string; params: Record<string, string> }[] = [];
   closed = false;
 
-  constructor(private readonly answers: Record<string, readonly object[][] | ((b: SqlBatch) => readonly object[][] | Error)> = {}) {}
+  constructor(
+    private readonly answers: Record<
+      string,
+      readonly object[][] | ((b: SqlBatch) => readonly object[][] | Error)
+    > = {},
+  ) {}
 
   async run(batch: SqlBatch, what: string): Promise<Row[][]> {
     this.sent.push({ what, sql: batch.sql, params: { ...batch.params } });
