@@ -1,0 +1,39 @@
+import { DatabaseChangeError, SecretFormatError } from '@rotor/rotation-core';
+
+type RotationErrorContext = NonNullable<ConstructorParameters<typeof DatabaseChangeError>[1]>;
+
+/**
+ * A name or password SQL Server cannot take (over 128 characters, or one the login's password
+ * policy would reject), found before anything changed in the database.
+ */
+export class SqlServerInputError extends SecretFormatError {
+  override name = 'SqlServerInputError';
+}
+
+/** The database is not in a state this engine can rotate safely; nothing was changed. */
+export class SqlServerRefusalError extends DatabaseChangeError {
+  override name = 'SqlServerRefusalError';
+}
+
+/**
+ * A login or a statement failed inside the driver. The message carries tedious's code and the
+ * server's error number, never the driver's text (which may echo a statement or a login name the
+ * caller did not choose to log); the driver's error is the `cause`.
+ */
+export class SqlServerDriverError extends DatabaseChangeError {
+  override name = 'SqlServerDriverError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly number: number | undefined,
+    context: RotationErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, context, options);
+  }
+}
+
+/** Throws SqlServerInputError when a name or password cannot be used; called before any change. */
+export function requireUsable(problem: string | undefined): void {
+  if (problem !== undefined) throw new SqlServerInputError(problem);
+}

@@ -1,0 +1,4 @@
+import { createRotationHandler } from '@rotor/rotation-core';
+import { sqlServerEngine } from '../sqlserver-engine';
+
+export const handler = createRotationHandler(sqlServerEngine, 'alternating-users');

@@ -1,0 +1,1 @@
+export { createSqlServerTestAdapter } from './sqlserver-test-adapter';
