@@ -1,0 +1,2 @@
+export { bundledEngines } from './bundled-zips';
+export { RotorRotation, type RotorRotationProps, type RotorStrategy } from './rotor-rotation';
