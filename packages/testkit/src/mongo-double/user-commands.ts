@@ -179,6 +179,15 @@ const usersInfo: Handler = (ctx, cmd) => {
   const wanted = cmd.usersInfo as unknown;
   const refs: { user: string; db: string }[] = [];
   let all = false;
+  if (typeof wanted === 'object' && wanted !== null && (wanted as Document).forAllDBs === true) {
+    if (!ctx.directory.allows(ctx.principal.roles, 'viewUser', '*'))
+      throw unauthorized('admin to view all users');
+    const name = (cmd.filter as Document | undefined)?.user;
+    return usersReply(
+      ctx.directory.list('*').filter((u) => name === undefined || u.user === name),
+      cmd,
+    );
+  }
   for (const item of Array.isArray(wanted) ? wanted : [wanted]) {
     if (typeof item === 'string') refs.push({ user: item, db: ctx.db });
     else if (typeof item === 'object' && item !== null && typeof item.user === 'string') {
@@ -194,6 +203,10 @@ const usersInfo: Handler = (ctx, cmd) => {
     if (user) found.push(user);
   }
   if (all) demand(ctx, 'viewUser', ctx.db, 'usersInfo');
+  return usersReply(found, cmd);
+};
+
+function usersReply(found: readonly UserRecord[], cmd: Document): Document {
   return {
     users: found.map((u) => ({
       _id: `${u.db}.${u.user}`,
@@ -209,7 +222,7 @@ const usersInfo: Handler = (ctx, cmd) => {
     })),
     ok: 1,
   };
-};
+}
 
 const createRole: Handler = (ctx, cmd) => {
   const name = targetName(cmd, 'createRole');

@@ -92,8 +92,9 @@ export class UserDirectory {
     return this.users.get(UserDirectory.key(db, user));
   }
 
-  list(db: string): UserRecord[] {
-    return [...this.users.values()].filter((u) => u.db === db);
+  /** The users of `db`, or of every database. */
+  list(db: string | '*'): UserRecord[] {
+    return [...this.users.values()].filter((u) => db === '*' || u.db === db);
   }
 
   create(record: Omit<UserRecord, 'userId' | 'credentials'>, password: string | undefined): UserRecord {
