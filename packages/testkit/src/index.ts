@@ -24,6 +24,7 @@ export {
 } from './engine-suite/fault-injection';
 export { LogCapture } from './engine-suite/log-capture';
 export {
+  defineEngineConformanceTests,
   type EngineConformanceOptions,
   runEngineConformanceSuite,
 } from './engine-suite/run-engine-conformance-suite';
