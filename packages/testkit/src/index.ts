@@ -28,6 +28,7 @@ export {
 } from './engine-suite/fault-injection';
 export { LogCapture } from './engine-suite/log-capture';
 export {
+  defineEngineConformanceTests,
   type EngineConformanceOptions,
   runEngineConformanceSuite,
 } from './engine-suite/run-engine-conformance-suite';
@@ -36,6 +37,10 @@ export { describeWithDatabase } from './jest/describe-with-database';
 export { createGlobalSetup, type GlobalSetupOptions } from './jest/global-setup';
 export { createGlobalTeardown } from './jest/global-teardown';
 export { type DatabaseAvailability, databaseAvailability, databaseServer } from './jest/published-servers';
+export {
+  MongoProtocolDouble,
+  type MongoProtocolDoubleOptions,
+} from './mongo-double/mongo-protocol-double';
 export { mysqlAdminConnection } from './mysql-admin-connection';
 export { pgAdminClient } from './pg-admin-client';
 export {
@@ -47,4 +52,5 @@ export {
   provisioningPlan,
 } from './provision-database';
 export { probeServerVersion } from './server-version';
+export { createTestCertificates, opensslAvailable, type TestCertificates } from './test-certificates';
 export { uniqueName } from './unique-name';

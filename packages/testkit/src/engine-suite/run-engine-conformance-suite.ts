@@ -25,11 +25,24 @@ const FAULTS: [FaultPoint, (typeof STEPS)[number]][] = [
  * RotateSecret and the real handlers. Each engine calls it from a tiny test file with its adapter.
  */
 export function runEngineConformanceSuite(options: EngineConformanceOptions): void {
-  describeWithDatabase(options.target, `${options.target} engine conformance`, (server) => {
+  describeWithDatabase(options.target, `${options.target} engine conformance`, (server) =>
+    defineEngineConformanceTests(() => options.createAdapter(server())),
+  );
+}
+
+/**
+ * The suite's tests, inside the caller's `describe`, against whatever `createAdapter` connects to.
+ * For a protocol test double, where no real server can run (runEngineConformanceSuite is for
+ * real servers).
+ */
+export function defineEngineConformanceTests(
+  createAdapter: () => EngineTestAdapter | Promise<EngineTestAdapter>,
+): void {
+  {
     let h: ConformanceHarness;
 
     beforeAll(async () => {
-      h = new ConformanceHarness(await options.createAdapter(server()));
+      h = new ConformanceHarness(await createAdapter());
       await h.start();
     }, 120_000);
     afterAll(async () => {
@@ -295,5 +308,5 @@ export function runEngineConformanceSuite(options: EngineConformanceOptions): vo
         expect(await h.adapter.userExists(`${user.username}_clone`)).toBe(false);
       });
     });
-  });
+  }
 }

@@ -1,0 +1,185 @@
+import type { ConnectFailureKind, ConnectionSettings, Deadline } from '@rotor/rotation-core';
+import { type AuthMechanism, type Document, MongoClient, type MongoClientOptions } from 'mongodb';
+import { EXTERNAL_DB } from './documentdb-commands';
+import { DocumentDbConnectError, IamUserError } from './errors';
+
+/** A logged-in session: one client with one connection, for one user in its authentication database. */
+export interface DocumentDbConnection {
+  readonly client: MongoClient;
+  readonly username: string;
+  /** The authentication database: the secret's `dbname`, default `admin`. */
+  readonly authDb: string;
+  /** The deadline the session was opened under, for calls that get no other (testSecret's ping). */
+  readonly deadline: Deadline;
+}
+
+export const DEFAULT_AUTH_DB = 'admin';
+
+/**
+ * Opens a session. Driver settings follow DocumentDB's requirements, which plain MongoDB accepts
+ * too: one direct connection to the endpoint as given (no replica-set discovery: a cluster
+ * endpoint always points at the primary, where user commands must go), retryable writes off
+ * (DocumentDB before 8.0.2 refuses them), TLS verified against the CAs core hands over, host
+ * name included. Server selection gives up at the connect timeout or the deadline, whichever
+ * is first, with an error saying which server did not answer and why.
+ */
+export async function openConnection(settings: ConnectionSettings): Promise<DocumentDbConnection> {
+  const authDb = settings.dbname ?? DEFAULT_AUTH_DB;
+  if (authDb === EXTERNAL_DB || /^arn:aws:(iam|sts)::/.test(settings.username)) {
+    throw new IamUserError(
+      `user "${settings.username}" authenticates through IAM (MONGODB-AWS): it has no password, so Secrets Manager rotation does not apply`,
+    );
+  }
+  try {
+    return await attempt(settings, authDb, undefined);
+  } catch (error) {
+    // The driver asks for SCRAM-SHA-256 when hello lists no mechanisms, which a server that only
+    // has SCRAM-SHA-1 (DocumentDB before 5.0.1) refuses: then log in again with SCRAM-SHA-1.
+    if (serverCode(error) !== MECHANISM_UNAVAILABLE) throw error;
+    return attempt(settings, authDb, 'SCRAM-SHA-1');
+  }
+}
+
+async function attempt(
+  settings: ConnectionSettings,
+  authDb: string,
+  mechanism: AuthMechanism | undefined,
+): Promise<DocumentDbConnection> {
+  const what = `connecting to ${settings.host}:${settings.port}`;
+  const budget = settings.deadline.budgetMs(what, settings.connectTimeoutMs);
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const options: MongoClientOptions = {
+    auth: { username: settings.username, password: settings.password },
+    authSource: authDb,
+    ...(mechanism === undefined ? {} : { authMechanism: mechanism }),
+    directConnection: true,
+    retryWrites: false,
+    retryReads: false,
+    maxPoolSize: 1,
+    serverSelectionTimeoutMS: budget,
+    connectTimeoutMS: budget,
+    // No socket may outlive the step: its timeout is whatever the deadline leaves.
+    socketTimeoutMS: settings.deadline.remainingMs(),
+    appName: 'rotor',
+    ...(settings.tls === false
+      ? { tls: false }
+      : {
+          tls: true,
+          ca: [...settings.tls.ca],
+          ...(settings.tls.servername === undefined ? {} : { servername: settings.tls.servername }),
+          tlsAllowInvalidCertificates: false,
+          tlsAllowInvalidHostnames: false,
+        }),
+  };
+  const client = new MongoClient(`mongodb://${host}:${settings.port}/`, options);
+  try {
+    await settings.deadline.run(what, () => client.connect(), {
+      capMs: budget + 1_000,
+      onTimeout: () => void client.close(true).catch(() => undefined),
+    });
+  } catch (error) {
+    await client.close(true).catch(() => undefined);
+    throw explainConnectError(error, settings, budget);
+  }
+  return { client, username: settings.username, authDb, deadline: settings.deadline };
+}
+
+/** Runs one command under the deadline; a command still running at the deadline closes the client. */
+export async function runCommand(
+  connection: DocumentDbConnection,
+  db: string,
+  command: Document,
+  what: string,
+  deadline: Deadline = connection.deadline,
+): Promise<Document> {
+  return deadline.run(what, () => connection.client.db(db).command(command), {
+    onTimeout: () => void connection.client.close(true).catch(() => undefined),
+  });
+}
+
+export async function closeConnection(connection: DocumentDbConnection): Promise<void> {
+  try {
+    await connection.client.close();
+  } catch {
+    await connection.client.close(true).catch(() => undefined);
+  }
+}
+
+const AUTHENTICATION_FAILED = 18;
+const MECHANISM_UNAVAILABLE = 334;
+
+/** The server's error code of a failed command or login, when the server sent one. */
+export function serverCode(error: unknown): number | undefined {
+  for (const e of errorChain(error)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number' && (e as { errmsg?: unknown }).errmsg !== undefined) return code;
+  }
+  return undefined;
+}
+
+/** Authentication, TLS and network failures as the driver reports them (duck-typed across realms). */
+export function classifyDocumentDbError(error: unknown): ConnectFailureKind {
+  if (error instanceof DocumentDbConnectError) return error.kind;
+  const chain = errorChain(error);
+  const code = serverCode(error);
+  if (code === AUTHENTICATION_FAILED || code === MECHANISM_UNAVAILABLE) return 'authentication';
+  for (const e of chain) {
+    const c = String((e as { code?: unknown }).code ?? '');
+    const message = String((e as { message?: unknown }).message ?? '');
+    if (
+      c.startsWith('ERR_TLS_') ||
+      c.startsWith('ERR_SSL_') ||
+      c === 'EPROTO' ||
+      /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(c) ||
+      /certificate|SSL routines|secure TLS connection|wrong version number/i.test(message)
+    ) {
+      return 'tls';
+    }
+  }
+  for (const e of chain) {
+    const c = String((e as { code?: unknown }).code ?? '');
+    const name = String((e as { name?: unknown }).name ?? '');
+    if (NETWORK_CODES.has(c) || /^Mongo(Network|ServerSelection|NetworkTimeout)Error$/.test(name)) {
+      return 'network';
+    }
+  }
+  return 'other';
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNRESET',
+]);
+
+/** The error, its causes, and the per-server errors a server-selection failure carries. */
+function errorChain(error: unknown, seen = new Set<unknown>()): unknown[] {
+  if (typeof error !== 'object' || error === null || seen.has(error)) return [];
+  seen.add(error);
+  const out: unknown[] = [error];
+  out.push(...errorChain((error as { cause?: unknown }).cause, seen));
+  const servers = (error as { reason?: { servers?: unknown } }).reason?.servers;
+  if (servers instanceof Map) {
+    for (const description of servers.values()) {
+      out.push(...errorChain((description as { error?: unknown }).error, seen));
+    }
+  }
+  return out;
+}
+
+function explainConnectError(error: unknown, settings: ConnectionSettings, budget: number): unknown {
+  const name = (error as { name?: unknown })?.name;
+  if (name !== 'MongoServerSelectionError') return error;
+  const kind = classifyDocumentDbError(error);
+  const innermost = errorChain(error).at(-1) as { message?: unknown } | undefined;
+  const why = typeof innermost?.message === 'string' ? innermost.message : 'no reply';
+  return new DocumentDbConnectError(
+    `no usable answer from ${settings.host}:${settings.port} within ${budget} ms (server selection timed out; ${kind} failure: ${why}); check the endpoint, its security group, and TLS (DocumentDB clusters have TLS on by default)`,
+    kind,
+    { cause: error },
+  );
+}

@@ -1,0 +1,5 @@
+export {
+  createDocumentDbTestAdapter,
+  type DocumentDbTestAdapter,
+  type DocumentDbTestTarget,
+} from './documentdb-test-adapter';
