@@ -1,16 +1,43 @@
-import type { ConnectFailureKind, ConnectionSettings } from '@rotor/rotation-core';
-import { type Connection, type ConnectionOptions, createConnection } from 'mysql2/promise';
+import {
+  type ConnectFailureKind,
+  type ConnectionSettings,
+  DeadlineExceededError,
+} from '@rotor/rotation-core';
+import {
+  type Connection,
+  type ConnectionOptions,
+  createConnection,
+  type RowDataPacket,
+} from 'mysql2/promise';
 import { clientEd25519Plugin } from './client-ed25519-plugin';
+import {
+  bindToDeadline,
+  type DeadlineState,
+  type SessionServer,
+  sessionLimitFor,
+  sessionLimitStatement,
+} from './mysql-session-deadline';
 
-/** Opens an authenticated session. Throws mysql2's error on failure. */
+/** Sessions bound to a deadline, for close() to know whether the deadline already dropped one. */
+const deadlines = new WeakMap<Connection, DeadlineState>();
+
+/**
+ * Opens an authenticated session bound to `settings.deadline`: the attempt gives up after
+ * connectTimeoutMs or at the deadline, whichever comes first, and every statement of the session
+ * then finishes before the deadline or is cancelled (see bindToDeadline). Throws mysql2's error on
+ * failure (DeadlineExceededError when the deadline cut the attempt short).
+ */
 export async function connectMysql(settings: ConnectionSettings): Promise<Connection> {
+  const { deadline } = settings;
+  const target = `${settings.host}:${settings.port}`;
+  const budgetMs = deadline.budgetMs(`connecting to ${target}`, settings.connectTimeoutMs);
   const options: ConnectionOptions = {
     host: settings.host,
     port: settings.port,
     user: settings.username,
     password: settings.password,
     ...(settings.dbname === undefined ? {} : { database: settings.dbname }),
-    connectTimeout: settings.connectTimeoutMs,
+    connectTimeout: budgetMs,
     multipleStatements: false,
     // A single-byte-safe charset: the literal escaping assumes no multi-byte charset (GBK, SJIS)
     // can swallow a backslash.
@@ -32,11 +59,46 @@ export async function connectMysql(settings: ConnectionSettings): Promise<Connec
           },
         }),
   };
-  return createConnection(options);
+  let connection: Connection;
+  try {
+    connection = await createConnection(options);
+  } catch (error) {
+    if (budgetMs < settings.connectTimeoutMs && deadline.expired()) {
+      throw new DeadlineExceededError(`connecting to ${target}`, budgetMs, {}, { cause: error });
+    }
+    throw error;
+  }
+  try {
+    const server = await sessionServer(connection);
+    const what = `limiting the statement time of the session on ${target}`;
+    const limit = sessionLimitFor(server, deadline.remainingMs());
+    if (limit === undefined) throw new DeadlineExceededError(what, 0);
+    await deadline.run(what, () => connection.query(sessionLimitStatement(server, limit)), {
+      onTimeout: () => connection.destroy(),
+    });
+    deadlines.set(connection, bindToDeadline(connection, deadline, server, settings.username, limit));
+    return connection;
+  } catch (error) {
+    connection.destroy();
+    throw error;
+  }
+}
+
+/** MariaDB or MySQL, from the handshake (no round trip), else from VERSION(). */
+async function sessionServer(connection: Connection): Promise<SessionServer> {
+  const handshake = (
+    connection as unknown as { connection?: { _handshakePacket?: { serverVersion?: unknown } } }
+  ).connection?._handshakePacket?.serverVersion;
+  const version =
+    typeof handshake === 'string'
+      ? handshake
+      : String((await connection.query<RowDataPacket[]>('SELECT VERSION() AS v'))[0][0]?.v ?? '');
+  return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
 }
 
 /** Closes a session; never throws. */
 export async function closeMysql(connection: Connection): Promise<void> {
+  if (deadlines.get(connection)?.destroyed) return;
   try {
     await connection.end();
   } catch {
@@ -74,6 +136,8 @@ export function classifyMysqlError(error: unknown): ConnectFailureKind {
     return 'tls';
   }
   if (NETWORK_CODES.has(code) || /connect ETIMEDOUT|connection timeout/i.test(message)) return 'network';
+  // The deadline cut the attempt short: as final as a server that does not answer.
+  if (error instanceof DeadlineExceededError) return 'network';
   return 'other';
 }
 

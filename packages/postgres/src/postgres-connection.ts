@@ -1,10 +1,13 @@
-import type { ConnectFailureKind, ConnectionSettings } from '@rotor/rotation-core';
-import { Client, type ClientConfig } from 'pg';
+import {
+  type ConnectFailureKind,
+  type ConnectionSettings,
+  DeadlineExceededError,
+} from '@rotor/rotation-core';
+import type { Client, ClientConfig } from 'pg';
+import { DeadlineBoundClient, type ServerLimits, serverLimitsFor } from './postgres-session-deadline';
 
-/** Server-side limits on each statement; a rotation runs a handful of tiny statements. */
-const STATEMENT_TIMEOUT_MS = 30_000;
-/** ALTER ROLE waits for locks on the role catalogs; a stuck lock should fail the step, not the Lambda. */
-const LOCK_TIMEOUT_MS = 10_000;
+/** A transaction left open by a client that died holds its locks no longer than this. */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 30_000;
 /** How long close() waits for a polite goodbye before dropping the socket. */
 const CLOSE_TIMEOUT_MS = 2_000;
 
@@ -50,17 +53,35 @@ const NETWORK_MESSAGES = [
 export interface PostgresConnectOptions {
   /** Database when the settings name none. */
   readonly defaultDatabase?: string;
+  /**
+   * False for servers without lock_timeout and idle_in_transaction_session_timeout (Redshift):
+   * only statement_timeout is set then.
+   */
+  readonly lockTimeouts?: boolean;
 }
 
 /**
- * Opens an authenticated session over the PostgreSQL protocol. Throws pg's error on failure; the
- * half-open client is closed first.
+ * Opens an authenticated session over the PostgreSQL protocol, bound to `settings.deadline`: the
+ * attempt gives up after connectTimeoutMs or at the deadline, whichever comes first, and every
+ * statement of the session then finishes before the deadline or is cancelled (see
+ * DeadlineBoundClient). Throws pg's error on failure (DeadlineExceededError when the deadline cut
+ * the attempt short); the half-open client is closed first.
  */
 export async function connectPostgres(
   settings: ConnectionSettings,
   options: PostgresConnectOptions = {},
 ): Promise<Client> {
-  const client = new Client(clientConfig(settings, options));
+  const what = `connecting to ${settings.host}:${settings.port}`;
+  const budgetMs = settings.deadline.budgetMs(what, settings.connectTimeoutMs);
+  const limits = serverLimitsFor(settings.deadline.remainingMs());
+  if (!limits) throw new DeadlineExceededError(what, 0);
+  const lockTimeouts = options.lockTimeouts ?? true;
+  const client = new DeadlineBoundClient(
+    clientConfig(settings, options, budgetMs, limits, lockTimeouts),
+    settings.deadline,
+    limits,
+    lockTimeouts,
+  );
   // A server that goes away later emits 'error' on the client; without a listener that would
   // crash the function. The failure surfaces anyway on the next query.
   client.on('error', () => {});
@@ -68,17 +89,27 @@ export async function connectPostgres(
     await client.connect();
   } catch (error) {
     await endQuietly(client);
+    if (budgetMs < settings.connectTimeoutMs && settings.deadline.expired()) {
+      throw new DeadlineExceededError(what, budgetMs, {}, { cause: error });
+    }
     throw error;
   }
   return client;
 }
 
-/** Closes a session; never throws. */
+/** Closes a session; never throws, and does not wait on a connection the deadline dropped. */
 export async function closePostgres(client: Client): Promise<void> {
+  if (client instanceof DeadlineBoundClient && client.wasDestroyed) return;
   await endQuietly(client);
 }
 
-function clientConfig(settings: ConnectionSettings, options: PostgresConnectOptions): ClientConfig {
+function clientConfig(
+  settings: ConnectionSettings,
+  options: PostgresConnectOptions,
+  connectTimeoutMs: number,
+  limits: ServerLimits,
+  lockTimeouts: boolean,
+): ClientConfig {
   return {
     host: settings.host,
     port: settings.port,
@@ -92,12 +123,12 @@ function clientConfig(settings: ConnectionSettings, options: PostgresConnectOpti
           ...(settings.tls.servername ? { servername: settings.tls.servername } : {}),
         }
       : false,
-    connectionTimeoutMillis: settings.connectTimeoutMs,
-    statement_timeout: STATEMENT_TIMEOUT_MS,
-    lock_timeout: LOCK_TIMEOUT_MS,
-    idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS,
-    // The client gives up shortly after the server would have: covers a server that stopped answering.
-    query_timeout: STATEMENT_TIMEOUT_MS + 5_000,
+    connectionTimeoutMillis: connectTimeoutMs,
+    // Sent in the startup packet: the first statements need no SET of their own.
+    statement_timeout: limits.statementMs,
+    ...(lockTimeouts
+      ? { lock_timeout: limits.lockMs, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS }
+      : {}),
     application_name: 'rotor',
   };
 }
@@ -124,6 +155,8 @@ export function classifyPostgresConnectError(error: unknown): ConnectFailureKind
   if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) return 'tls';
   if (TLS_MESSAGES.some((m) => message.includes(m))) return 'tls';
   if (NETWORK_CODES.has(code)) return 'network';
+  // The deadline cut the attempt short: as final as a server that does not answer.
+  if (error instanceof DeadlineExceededError) return 'network';
   if (NETWORK_MESSAGES.some((m) => message.includes(m))) return 'network';
   return 'other';
 }

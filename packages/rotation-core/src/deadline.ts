@@ -94,7 +94,7 @@ export class DeadlineExceededError extends RotationError {
   ) {
     super(
       timeoutMs > 0
-        ? `${what} did not finish within ${timeoutMs} ms, the time left before the function's deadline; it was cancelled`
+        ? `${what} did not finish within ${timeoutMs} ms and was cancelled, so that it cannot land after the function's deadline`
         : `no time left before the function's deadline to start ${what}`,
       context,
       options,

@@ -38,5 +38,6 @@ export type { RotationHandler, RotationHandlerOptions, StepResult } from './rota
 export { createRotationHandler } from './rotation-handler';
 export type { DatabaseSecret, SslMode } from './secret-value';
 export { alternateUsername, parseDatabaseSecret, sameHost } from './secret-value';
+export { type SecretsManagerTimeouts, secretsManagerHttpOptions } from './secrets-gateway';
 export type { StrategyName } from './strategies/rotation-strategy';
 export { defaultTrustedCertificates, rdsCertificateCount, tlsSettingsFor } from './tls';

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  DescribeSecretCommand,
-  type SecretsManagerClient,
-  UpdateSecretVersionStageCommand,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Deadline } from './deadline';
 import type { DatabaseEngine } from './engine';
-import { SecretStateError, SecretsManagerError } from './errors';
+import { SecretStateError } from './errors';
 import { ROTATION_STEPS, type RotationStep } from './rotation-event';
 import { createStepRuntime, type RotationHandlerOptions, runStep, type StepResult } from './rotation-handler';
-import { secretsManagerClientFor } from './secrets-gateway';
+import { SecretsGateway, secretsManagerClientFor } from './secrets-gateway';
 import type { StrategyName } from './strategies/rotation-strategy';
 
 export interface LocalRotationOptions extends RotationHandlerOptions {
@@ -40,22 +37,16 @@ export async function rotateLocally<C>(
   const runtime = createStepRuntime(engine, strategy, options);
   const client: SecretsManagerClient =
     options.client ??
-    secretsManagerClientFor(options.secretId, runtime.config.secretsManagerEndpoint, runtime.env);
-  const context = { secretId: options.secretId };
-  const meta = await client
-    .send(new DescribeSecretCommand({ SecretId: options.secretId }))
-    .catch((error: Error) => {
-      throw new SecretsManagerError(
-        `Secrets Manager DescribeSecret failed: ${error.name}: ${error.message}`,
-        context,
-        {
-          cause: error,
-          awsCode: error.name,
-        },
-      );
+    secretsManagerClientFor(options.secretId, runtime.config.secretsManagerEndpoint, runtime.env, {
+      connectTimeoutMs: runtime.config.connectTimeoutMs,
     });
-  const arn = meta.ARN ?? options.secretId;
-  const versions = Object.entries(meta.VersionIdsToStages ?? {});
+  const context = { secretId: options.secretId };
+  // The calls made here, outside the steps, get a step's time each, as the steps do.
+  const gateway = () =>
+    new SecretsGateway(client, context, Deadline.after(runtime.config.localStepTimeoutMs));
+  const meta = await gateway().describe(options.secretId);
+  const arn = meta.arn ?? options.secretId;
+  const versions = Object.entries(meta.versions);
   const inProgress = versions.find(
     ([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'),
   );
@@ -78,12 +69,6 @@ export async function rotateLocally<C>(
     options.onStep?.(step, result);
   }
   // What the service does after the four steps succeeded.
-  await client.send(
-    new UpdateSecretVersionStageCommand({
-      SecretId: arn,
-      VersionStage: 'AWSPENDING',
-      RemoveFromVersionId: token,
-    }),
-  );
+  await gateway().removeStage(arn, 'AWSPENDING', token);
   return { arn, versionId: token, ...(previousVersionId ? { previousVersionId } : {}), steps };
 }

@@ -96,8 +96,11 @@ export async function runStep<C>(
     log.info('step started');
     secrets = new SecretsGateway(
       runtime.client ??
-        secretsManagerClientFor(event.SecretId, runtime.config.secretsManagerEndpoint, runtime.env),
+        secretsManagerClientFor(event.SecretId, runtime.config.secretsManagerEndpoint, runtime.env, {
+          connectTimeoutMs: runtime.config.connectTimeoutMs,
+        }),
       errorContext,
+      deadline,
     );
     await new RotationSteps(
       event,

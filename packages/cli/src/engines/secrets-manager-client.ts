@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerHttpOptions } from '@rotor/rotation-core';
 
 export interface SecretsManagerClientOptions {
   readonly secretId: string;
@@ -8,6 +9,9 @@ export interface SecretsManagerClientOptions {
   readonly region?: string;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
+
+/** As the rotation function's default ROTOR_CONNECT_TIMEOUT_MS. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * The Secrets Manager client the commands use, resolved the way the rotation function resolves
@@ -25,6 +29,8 @@ export function secretsManagerClient(options: SecretsManagerClientOptions): Secr
   return new SecretsManagerClient({
     region,
     ...(endpoint ? { endpoint } : {}),
+    // An endpoint that does not connect or answer fails the command instead of hanging it.
+    requestHandler: secretsManagerHttpOptions({ connectTimeoutMs: CONNECT_TIMEOUT_MS }),
     // A local emulator accepts any signature; without this, a machine with no AWS credentials
     // could not talk to it. Real credentials, when configured, are still used.
     ...(endpoint && isLoopback(endpoint) && !hasCredentialSettings(env)
