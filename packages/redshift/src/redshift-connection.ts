@@ -7,10 +7,12 @@ export const REDSHIFT_DEFAULT_DATABASE = 'dev';
 
 /**
  * Redshift speaks the PostgreSQL protocol: the session is PostgreSQL's (TLS mapping, connect
- * deadline, close, error classification), only the default database differs.
+ * deadline, close, error classification). The default database differs, and Redshift has no
+ * lock_timeout or idle_in_transaction_session_timeout: a login that names an unknown setting
+ * fails, so only statement_timeout bounds the session there.
  */
 export function connectRedshift(settings: ConnectionSettings): Promise<Client> {
-  return connectPostgres(settings, { defaultDatabase: REDSHIFT_DEFAULT_DATABASE });
+  return connectPostgres(settings, { defaultDatabase: REDSHIFT_DEFAULT_DATABASE, lockTimeouts: false });
 }
 
 export function closeRedshift(client: Client): Promise<void> {
