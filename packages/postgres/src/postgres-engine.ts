@@ -26,6 +26,7 @@ import {
 export const postgresEngine: DatabaseEngine<Client> = {
   family: 'postgres',
   engineNames: ['postgres', 'aurora-postgresql'],
+  settings: [],
   defaultPort: 5432,
   defaultDbname: 'postgres',
   defaultExcludeCharacters: ':/@"\'\\',

@@ -14,6 +14,7 @@ export type {
   PasswordClass,
   TlsSettings,
 } from './engine';
+export { type EngineModule, type EngineSetting, readEngineSetting } from './engine-module';
 export {
   ConfigurationError,
   DatabaseChangeError,
@@ -37,7 +38,7 @@ export { parseRotationEvent, ROTATION_STEPS } from './rotation-event';
 export type { RotationHandler, RotationHandlerOptions, StepResult } from './rotation-handler';
 export { createRotationHandler } from './rotation-handler';
 export type { DatabaseSecret, SslMode } from './secret-value';
-export { alternateUsername, parseDatabaseSecret, sameHost } from './secret-value';
+export { acceptsEngineName, alternateUsername, parseDatabaseSecret, sameHost } from './secret-value';
 export { type SecretsManagerTimeouts, secretsManagerHttpOptions } from './secrets-gateway';
 export type { StrategyName } from './strategies/rotation-strategy';
 export { defaultTrustedCertificates, rdsCertificateCount, tlsSettingsFor } from './tls';

@@ -22,6 +22,8 @@ export interface DatabaseSecret {
 export interface SecretRules {
   /** Engine names accepted in the `engine` key. */
   readonly engineNames: readonly string[];
+  /** Prefixes of further accepted engine names. */
+  readonly engineNamePrefixes?: readonly string[];
   readonly defaultPort: number;
   /** `engine` must be present (single-user templates check it). */
   readonly requireEngine: boolean;
@@ -66,7 +68,7 @@ export function parseDatabaseSecret(
   };
 
   const engine = text('engine', rules.requireEngine);
-  if (engine !== undefined && !rules.engineNames.includes(engine)) {
+  if (engine !== undefined && !acceptsEngineName(rules, engine)) {
     throw new UnsupportedEngineError(
       `${what}: engine ${JSON.stringify(engine)} is not rotated by this function (expected ${rules.engineNames.join(', ')})`,
       context,
@@ -150,4 +152,17 @@ export function withChanges(
 export function sameHost(a: string, b: string): boolean {
   const norm = (h: string) => h.trim().toLowerCase().replace(/\.$/, '');
   return norm(a) === norm(b);
+}
+
+/** Whether an `engine` value is one of the names, or starts with one of the prefixes, an engine accepts. */
+export function acceptsEngineName(
+  accepted: { readonly engineNames: readonly string[]; readonly engineNamePrefixes?: readonly string[] },
+  value: string,
+): boolean {
+  return (
+    accepted.engineNames.includes(value) ||
+    (accepted.engineNamePrefixes ?? []).some(
+      (prefix) => value.startsWith(prefix) && value.length > prefix.length,
+    )
+  );
 }

@@ -34,6 +34,7 @@ export class AlternatingUsersStrategy implements RotationStrategy {
   secretRules(engine: DatabaseEngine): SecretRules {
     return {
       engineNames: engine.engineNames,
+      engineNamePrefixes: engine.engineNamePrefixes ?? [],
       defaultPort: engine.defaultPort,
       requireEngine: false,
       requireMasterArn: true,
@@ -48,7 +49,7 @@ export class AlternatingUsersStrategy implements RotationStrategy {
     if (length > limit) {
       throw new SecretFormatError(
         `the alternate username ${JSON.stringify(next)} is ${length} ${unit} long; ${ctx.engine.family} allows ${limit}` +
-          ` (shorten the username to ${limit - CLONE_SUFFIX.length} ${unit}${ctx.engine.family === 'mysql' ? ' or raise USERNAME_CHARACTER_LIMIT' : ''})`,
+          ` (shorten the username to ${limit - CLONE_SUFFIX.length} ${unit}${ctx.engine.usernameLimitVariable ? ` or raise ${ctx.engine.usernameLimitVariable}` : ''})`,
         { ...ctx.errorContext, username: current.username },
       );
     }
@@ -132,6 +133,7 @@ async function readSuperuser<C>(ctx: StepContext<C>, current: DatabaseSecret): P
     value.secretString,
     {
       engineNames: ctx.engine.engineNames,
+      engineNamePrefixes: ctx.engine.engineNamePrefixes ?? [],
       defaultPort: ctx.engine.defaultPort,
       requireEngine: false,
       requireMasterArn: false,

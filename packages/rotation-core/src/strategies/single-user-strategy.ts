@@ -16,6 +16,7 @@ export class SingleUserStrategy implements RotationStrategy {
   secretRules(engine: DatabaseEngine): SecretRules {
     return {
       engineNames: engine.engineNames,
+      engineNamePrefixes: engine.engineNamePrefixes ?? [],
       defaultPort: engine.defaultPort,
       requireEngine: true,
       requireMasterArn: false,

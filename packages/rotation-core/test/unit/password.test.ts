@@ -4,6 +4,7 @@ import { CHARACTER_CLASSES, ConfigurationError, generatePassword, loadRotationCo
 const engine = {
   family: 'test',
   engineNames: ['test'],
+  settings: [],
   defaultPort: 1,
   defaultExcludeCharacters: ':/@"\'\\',
   maxUsernameLength: () => 63,
