@@ -8,7 +8,7 @@ import type {
   OwnPasswordChange,
 } from '@rotor/rotation-core';
 import { Client, type ClientConfig } from 'pg';
-import { postgresSuperuserPrivilegeProblems } from './postgres-privileges';
+import { postgresPrivilegeEscalations, postgresSuperuserPrivilegeProblems } from './postgres-privileges';
 import {
   allowLoginStatement,
   alterRolePasswordStatement,
@@ -78,6 +78,7 @@ export const postgresEngine: DatabaseEngine<Client> = {
   // NAMEDATALEN - 1 counts bytes: a non-ASCII name reaches the limit sooner.
   usernameLengthUnit: 'bytes',
   superuserPrivilegeProblems: postgresSuperuserPrivilegeProblems,
+  privilegeEscalations: (superuser, accounts) => postgresPrivilegeEscalations(superuser, accounts),
 
   async connect(settings: ConnectionSettings): Promise<Client> {
     const client = new Client(clientConfig(settings));

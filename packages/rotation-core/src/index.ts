@@ -29,13 +29,13 @@ export { type LocalRotationOptions, type LocalRotationResult, rotateLocally } fr
 export type { LogFields, LogLevel, LogSink } from './logger';
 export { Logger } from './logger';
 export type { PasswordPolicy } from './password';
-export { CHARACTER_CLASSES, generatePassword, passwordPolicyProblems } from './password';
-export { describeError, Redactor } from './redactor';
+export { CHARACTER_CLASSES, generatePassword, MIN_PASSWORD_LENGTH, passwordPolicyProblems } from './password';
+export { describeError, isDistinctive, Redactor } from './redactor';
 export type { RotationEvent, RotationStep } from './rotation-event';
 export { parseRotationEvent, ROTATION_STEPS } from './rotation-event';
 export type { RotationHandler, RotationHandlerOptions, StepResult } from './rotation-handler';
 export { createRotationHandler } from './rotation-handler';
 export type { DatabaseSecret, SslMode } from './secret-value';
-export { alternateUsername, parseDatabaseSecret, sameHost } from './secret-value';
+export { alternateUsername, parseDatabaseSecret, sameEndpoint, sameHost } from './secret-value';
 export type { StrategyName } from './strategies/rotation-strategy';
 export { defaultTrustedCertificates, rdsCertificateCount, tlsSettingsFor } from './tls';
