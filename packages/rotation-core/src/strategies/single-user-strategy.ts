@@ -57,7 +57,7 @@ export class SingleUserStrategy implements RotationStrategy {
     }
     if ('failure' in attempt) {
       throw new LoginFailedError(
-        `unable to log into database with current, pending, or previous secret; AWSCURRENT: ${attempt.failure.detail}`,
+        `unable to log into database with previous, current, or pending secret; AWSCURRENT: ${attempt.failure.detail}`,
         attempt.failure.reason,
         { ...ctx.errorContext, username: pending.username },
         { cause: attempt.failure },

@@ -292,7 +292,7 @@ export const badInputCases: readonly BadInputCase[] = [
     strategy: 'single-user',
     step: 'setSecret',
     error: 'UnsafeRotationError',
-    message: /AWSPENDING is for host db\.elsewhere\.invalid/,
+    message: /AWSPENDING is for db\.elsewhere\.invalid:\d+ but AWSCURRENT is for/,
     setup: async (h, u) => {
       const setup = await inProgress(h, h.secretFor(u));
       await h.putVersion(
