@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import { rotateLocally, type StrategyName } from '@rotor/rotation-core';
 import { ConformanceHarness, describeWithDatabase, uniqueName } from '@rotor/testkit';
 import { Client } from 'pg';
@@ -230,7 +230,7 @@ describeWithDatabase('postgres', 'postgres rotation safety', (server) => {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
     const SEED = Number(process.env.ROTOR_TEST_SEED ?? 20240607);
-    const ROUNDS = 12;
+    const ROUNDS = 20;
 
     it.each(['single-user', 'alternating-users'] as const)(
       `%s: afterwards AWSCURRENT logs in and at most one version holds AWSPENDING (seed ${SEED}, ${ROUNDS} rounds)`,
@@ -239,21 +239,39 @@ describeWithDatabase('postgres', 'postgres rotation safety', (server) => {
         const user = await h.appUser('rot_race');
         const masterarn = strategy === 'alternating-users' ? await h.superuserSecret() : undefined;
         const arn = await h.createSecret('app', h.secretFor(user, masterarn ? { masterarn } : {}));
-        const env = { SECRETS_MANAGER_ENDPOINT: 'http://unused.invalid', AWS_REGION: 'us-east-1' };
-        const once = async (delayMs: number) => {
-          await new Promise((resolve) => setTimeout(resolve, delayMs));
-          return rotateLocally(postgresEngine, strategy, {
+        const env = { SECRETS_MANAGER_ENDPOINT: h.endpoint, AWS_REGION: 'us-east-1' };
+        // Each rotation has its own SDK client whose every request first waits a seeded random
+        // time below its `slowness`, drawn per round: as two processes on a busy machine, one of
+        // them sometimes much slower than the other, so the interleavings differ from round to round.
+        const slowness = [0, 0];
+        const slowClient = (which: number) => {
+          const client = new SecretsManagerClient({
+            endpoint: h.endpoint,
+            region: 'us-east-1',
+            credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+          });
+          client.middlewareStack.add(
+            (next) => async (args) => {
+              const wait = Math.floor(random() * (slowness[which] as number));
+              await new Promise((resolve) => setTimeout(resolve, wait));
+              return next(args);
+            },
+            { step: 'initialize' },
+          );
+          return client;
+        };
+        const clients = [slowClient(0), slowClient(1)];
+        const once = (client: SecretsManagerClient) =>
+          rotateLocally(postgresEngine, strategy, {
             secretId: arn,
             env,
-            client: h.client,
+            client,
             logSink: (line) => h.logs.record(line),
           });
-        };
         for (let round = 0; round < ROUNDS; round++) {
-          const results = await Promise.allSettled([
-            once(Math.floor(random() * 40)),
-            once(Math.floor(random() * 40)),
-          ]);
+          slowness[0] = random() < 0.5 ? 3 : 120;
+          slowness[1] = random() < 0.5 ? 3 : 120;
+          const results = await Promise.allSettled(clients.map(once));
           const stages = await h.stages(arn);
           const pending = Object.entries(stages).filter(([, s]) => s.includes('AWSPENDING'));
           expect(pending.length).toBeLessThanOrEqual(1);
@@ -279,6 +297,7 @@ describeWithDatabase('postgres', 'postgres rotation safety', (server) => {
             );
           }
         }
+        for (const client of clients) client.destroy();
       },
       120_000,
     );
