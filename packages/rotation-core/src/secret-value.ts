@@ -69,8 +69,9 @@ export function parseDatabaseSecret(
 
   const engine = text('engine', rules.requireEngine);
   if (engine !== undefined && !acceptsEngineName(rules, engine)) {
+    // The value is not echoed: in a secret with mixed-up keys it may be the password.
     throw new UnsupportedEngineError(
-      `${what}: engine ${JSON.stringify(engine)} is not rotated by this function (expected ${rules.engineNames.join(', ')})`,
+      `${what}: key "engine" names an engine this function does not rotate (expected ${rules.engineNames.join(', ')})`,
       context,
     );
   }
@@ -109,7 +110,8 @@ function parsePort(value: unknown, defaultPort: number, fail: (problem: string) 
         ? Number(value.trim())
         : Number.NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw fail(`key "port" must be a port number (1-65535) or a numeric string, not ${describeValue(value)}`);
+    // The value is not echoed: in a secret with mixed-up keys it may be the password.
+    throw fail(`key "port" must be a port number (1-65535) or a numeric string, not ${portProblem(value)}`);
   }
   return port;
 }
@@ -131,8 +133,15 @@ function typeName(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function describeValue(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? JSON.stringify(value) : typeName(value);
+/** What is wrong with a `port` value, without the value. */
+function portProblem(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a number out of range' : 'a fraction';
+  if (typeof value === 'string') {
+    return /^\s*\d+\s*$/.test(value)
+      ? 'a numeric string out of range'
+      : 'a string that is not a whole number';
+  }
+  return typeName(value);
 }
 
 /** The alternating-users naming rule: strip a trailing `_clone`, else append it. */
@@ -165,4 +174,9 @@ export function acceptsEngineName(
       (prefix) => value.startsWith(prefix) && value.length > prefix.length,
     )
   );
+}
+
+/** Same host (as `sameHost`) and same port: two instances on one host are different databases. */
+export function sameEndpoint(a: DatabaseSecret, b: DatabaseSecret): boolean {
+  return sameHost(a.host, b.host) && a.port === b.port;
 }
