@@ -74,6 +74,7 @@ export class SecretsManagerLocal {
         () => store.exportSecrets(),
         log,
       );
+      await stateWriter.probe();
       const writer = stateWriter;
       store.onChange(() => writer.schedule());
     }

@@ -147,6 +147,46 @@ test('a corrupt state file is refused and left as it was', async () => {
   expect(readFileSync(stateFile, 'utf8')).toBe('{"format": "rotor-secrets-manager-local-state", "secr');
 });
 
+test('a state file with a malformed entry is refused, naming the entry and not its value', async () => {
+  const stateFile = join(stateDir, 'malformed.json');
+  const text = JSON.stringify({
+    format: 'rotor-secrets-manager-local-state',
+    version: 1,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    secrets: [
+      {
+        arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf',
+        name: 'app',
+        createdDate: 1,
+        lastChangedDate: 1,
+        versions: [
+          { versionId: 'x'.repeat(32), createdDate: 1, stages: 'AWSCURRENT', value: 'hunter2-secret' },
+        ],
+      },
+    ],
+  });
+  writeFileSync(stateFile, text);
+  const run = launch(['--state', stateFile]);
+  expect((await run.exit).code).toBe(1);
+  expect(run.stderr()).toMatch(
+    /StateFileError: State file .*malformed\.json, secrets\[0\] \(app\): versions\[0\]\.stages/,
+  );
+  expect(run.stderr()).not.toContain('hunter2-secret');
+  expect(readFileSync(stateFile, 'utf8')).toBe(text);
+});
+
+test('a state path in a directory that does not exist is refused before listening', async () => {
+  const run = launch(['--state', join(stateDir, 'missing', 'state.json')]);
+  let stdout = '';
+  run.child.stdout?.setEncoding('utf8').on('data', (t: string) => {
+    stdout += t;
+  });
+  expect((await run.exit).code).toBe(1);
+  expect(run.stderr()).toMatch(/StateFileError: Cannot write state file .*missing/);
+  expect(stdout).toBe('');
+});
+
 test('bad arguments exit 2 with the usage text', async () => {
   for (const args of [
     ['--port', 'eighty'],
