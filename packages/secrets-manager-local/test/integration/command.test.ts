@@ -11,6 +11,7 @@ import {
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { awsError, clientFor } from '../helpers/emulator';
@@ -185,6 +186,25 @@ test('a state path in a directory that does not exist is refused before listenin
   expect((await run.exit).code).toBe(1);
   expect(run.stderr()).toMatch(/StateFileError: Cannot write state file .*missing/);
   expect(stdout).toBe('');
+});
+
+test('--faults injects the rules of a JSON file; a bad rule exits 2', async () => {
+  const faultsFile = join(stateDir, 'faults.json');
+  writeFileSync(
+    faultsFile,
+    JSON.stringify({ seed: 3, rules: [{ kind: 'throttle', operation: 'ListSecrets', nth: 1 }] }),
+  );
+  const server = await start(['--faults', faultsFile]);
+  const client = clientFor(server.endpoint);
+  await awsError(client.send(new ListSecretsCommand({})), 'ThrottlingException', 'Rate exceeded');
+  expect((await client.send(new ListSecretsCommand({}))).SecretList).toEqual([]);
+  server.child.kill('SIGTERM');
+  expect(await server.exit).toEqual({ code: 0, signal: null });
+
+  writeFileSync(faultsFile, JSON.stringify({ rules: [{ kind: 'meteor' }] }));
+  const bad = launch(['--faults', faultsFile]);
+  expect((await bad.exit).code).toBe(2);
+  expect(bad.stderr()).toContain('rules[0]: kind must be one of');
 });
 
 test('bad arguments exit 2 with the usage text', async () => {
