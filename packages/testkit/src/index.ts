@@ -28,6 +28,7 @@ export {
   runEngineConformanceSuite,
 } from './engine-suite/run-engine-conformance-suite';
 export { DatabaseStartError, DatabaseUrlError, TestkitError } from './errors';
+export { FaultProxy, type FaultProxyMode, type FaultProxyStats } from './fault-proxy';
 export { describeWithDatabase } from './jest/describe-with-database';
 export { createGlobalSetup, type GlobalSetupOptions } from './jest/global-setup';
 export { createGlobalTeardown } from './jest/global-teardown';
