@@ -42,6 +42,8 @@ export class FaultProxy {
   private mode: FaultProxyMode = { kind: 'pass' };
   private readonly pipes = new Set<Pipe>();
   readonly stats: FaultProxyStats = { connections: 0, refused: 0, resets: 0, bytesUp: 0, bytesDown: 0 };
+  /** Bytes each finished connection carried, oldest first (the last 1000), e.g. to aim a reset. */
+  readonly finished: Array<{ up: number; down: number }> = [];
 
   private constructor(
     private readonly server: Server,
@@ -104,7 +106,7 @@ export class FaultProxy {
     const pipe: Pipe = { client, target, up: 0, down: 0, queue: [], flushing: false };
     this.pipes.add(pipe);
     const end = () => {
-      this.pipes.delete(pipe);
+      if (this.pipes.delete(pipe)) this.record(pipe);
       client.destroy();
       target.destroy();
     };
@@ -182,8 +184,14 @@ export class FaultProxy {
     return true;
   }
 
+  private record(pipe: Pipe): void {
+    this.finished.push({ up: pipe.up, down: pipe.down });
+    if (this.finished.length > 1000) this.finished.shift();
+  }
+
   private reset(pipe: Pipe): void {
     if (!this.pipes.delete(pipe)) return;
+    this.record(pipe);
     this.stats.resets += 1;
     pipe.client.resetAndDestroy();
     pipe.target.resetAndDestroy();

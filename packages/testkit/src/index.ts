@@ -22,11 +22,20 @@ export {
   faultyEngine,
   injectSecretsManagerFaults,
 } from './engine-suite/fault-injection';
+export {
+  describeFault,
+  FaultRig,
+  ROTATION_STEPS,
+  type RotationStep,
+  type StepFault,
+} from './engine-suite/fault-rig';
 export { LogCapture } from './engine-suite/log-capture';
+export { type InvariantCase, invariantViolations } from './engine-suite/rotation-invariant';
 export {
   type EngineConformanceOptions,
   runEngineConformanceSuite,
 } from './engine-suite/run-engine-conformance-suite';
+export { MATRIX_FAULTS, runEngineFaultMatrix } from './engine-suite/run-engine-fault-matrix';
 export { DatabaseStartError, DatabaseUrlError, TestkitError } from './errors';
 export { FaultProxy, type FaultProxyMode, type FaultProxyStats } from './fault-proxy';
 export { describeWithDatabase } from './jest/describe-with-database';

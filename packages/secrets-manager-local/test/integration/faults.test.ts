@@ -9,7 +9,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { FaultInjector, parseFaultConfig, type SecretsManagerLocal } from '../../src';
-import { awsError, clientFor, REGION, startEmulator, token, uniqueName } from '../helpers/emulator';
+import { awsError, REGION, startEmulator, token, uniqueName } from '../helpers/emulator';
 
 let server: SecretsManagerLocal;
 let once: SecretsManagerClient;
