@@ -22,7 +22,8 @@ export type StepFault =
   | { kind: 'sm'; rule: FaultRule };
 
 export function describeFault(fault: StepFault): string {
-  if (fault.kind === 'db-reset') return `db-reset@${fault.bytes}`;
+  if (fault.kind === 'db-reset')
+    return fault.bytes > 0 ? `db-reset@${fault.bytes}` : 'db-reset-mid-statement';
   if (fault.kind !== 'sm') return fault.kind;
   const { kind, operation, nth } = fault.rule;
   return `sm-${kind}${operation ? `:${operation}` : ''}${nth === undefined ? '' : `#${nth}`}`;
