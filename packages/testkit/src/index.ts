@@ -15,7 +15,11 @@ export { type DockerStatus, detectDocker } from './docker-detection';
 export { type EmbeddedPostgresOptions, startEmbeddedPostgres } from './embedded-postgres';
 export { type BadInputCase, badInputCases } from './engine-suite/bad-input-cases';
 export { type AppUser, ConformanceHarness } from './engine-suite/conformance-harness';
-export type { EngineTestAdapter, SuperuserCredentials } from './engine-suite/engine-test-adapter';
+export type {
+  EngineTestAdapter,
+  FaultRigAdapter,
+  SuperuserCredentials,
+} from './engine-suite/engine-test-adapter';
 export {
   FaultInjector,
   type FaultPoint,
@@ -29,6 +33,13 @@ export {
   type RotationStep,
   type StepFault,
 } from './engine-suite/fault-rig';
+export {
+  formatSoakFigures,
+  runFaultSoak,
+  type SoakFigures,
+  type SoakOptions,
+  type SoakTarget,
+} from './engine-suite/fault-soak';
 export { LogCapture } from './engine-suite/log-capture';
 export { type InvariantCase, invariantViolations } from './engine-suite/rotation-invariant';
 export {

@@ -7,7 +7,7 @@ import { createRotationHandler, type RotationHandler, type StrategyName } from '
 import { type FaultRule, SecretsManagerLocal } from '@rotor/secrets-manager-local';
 import { FaultProxy } from '../fault-proxy';
 import { uniqueName } from '../unique-name';
-import type { EngineTestAdapter } from './engine-test-adapter';
+import type { FaultRigAdapter } from './engine-test-adapter';
 import { LogCapture } from './log-capture';
 import { type InvariantCase, invariantViolations } from './rotation-invariant';
 
@@ -48,7 +48,7 @@ export class FaultRig {
 
   private constructor(
     readonly logs: LogCapture,
-    readonly adapter: EngineTestAdapter,
+    readonly adapter: FaultRigAdapter,
     readonly emulator: SecretsManagerLocal,
     readonly proxy: FaultProxy,
     readonly client: SecretsManagerClient,
@@ -56,7 +56,7 @@ export class FaultRig {
   ) {}
 
   /** `stepBudgetMs` is what each invocation's context reports as remaining (a Lambda timeout). */
-  static async start(adapter: EngineTestAdapter, stepBudgetMs = 5000): Promise<FaultRig> {
+  static async start(adapter: FaultRigAdapter, stepBudgetMs = 5000): Promise<FaultRig> {
     process.env.AWS_ACCESS_KEY_ID ??= CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY ??= CREDENTIALS.secretAccessKey;
     const su = adapter.superuser();

@@ -1,6 +1,6 @@
 import type { StrategyName } from '@rotor/rotation-core';
 import type { SecretStore } from '@rotor/secrets-manager-local';
-import type { EngineTestAdapter } from './engine-test-adapter';
+import type { FaultRigAdapter } from './engine-test-adapter';
 
 /** One secret under test: what it rotates and what must never change in it. */
 export interface InvariantCase {
@@ -23,7 +23,7 @@ export interface InvariantCase {
  * Returns the violations (empty when the invariant holds); messages carry no secret.
  */
 export async function invariantViolations(
-  adapter: EngineTestAdapter,
+  adapter: FaultRigAdapter,
   store: SecretStore,
   c: InvariantCase,
   phase: 'during' | 'after',
