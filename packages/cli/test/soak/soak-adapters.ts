@@ -96,7 +96,9 @@ export async function mariadbSoakAdapter(server: DatabaseServer): Promise<SoakAd
   return {
     label: 'mariadb',
     engine: mysqlEngine,
-    engineValue: 'mysql',
+    engineValue: 'mariadb',
+    // MariaDB allows 80 characters (the engine's default is MySQL 5.7's 16).
+    handlerEnv: () => ({ USERNAME_CHARACTER_LIMIT: '80' }),
     superuser: () => ({
       host: server.host,
       port: server.port,

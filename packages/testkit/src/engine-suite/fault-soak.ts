@@ -165,6 +165,13 @@ async function aimReset(
   for (const [strategy, c] of cases) {
     const from = rig.proxy.finished.length;
     await rig.rotate(c);
+    const problems = await rig.check(c, 'after');
+    if (problems.length > 0) {
+      const failure = rig.logs.records().filter((r) => r.message === 'step failed').at(-1);
+      throw new Error(
+        `${rig.adapter.label} ${strategy}: the clean rotation before the soak failed (${problems.join('; ')}); last step failure: ${JSON.stringify(failure)}`,
+      );
+    }
     const busiest = Math.max(1, ...rig.proxy.finished.slice(from).map((f) => f.up));
     aims.set(strategy, Math.max(1, busiest - 6));
   }
