@@ -167,7 +167,10 @@ async function aimReset(
     await rig.rotate(c);
     const problems = await rig.check(c, 'after');
     if (problems.length > 0) {
-      const failure = rig.logs.records().filter((r) => r.message === 'step failed').at(-1);
+      const failure = rig.logs
+        .records()
+        .filter((r) => r.message === 'step failed')
+        .at(-1);
       throw new Error(
         `${rig.adapter.label} ${strategy}: the clean rotation before the soak failed (${problems.join('; ')}); last step failure: ${JSON.stringify(failure)}`,
       );
