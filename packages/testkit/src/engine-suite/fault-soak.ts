@@ -133,7 +133,16 @@ export async function runFaultSoak(options: SoakOptions): Promise<SoakFigures> {
       figures.byTarget[setup.target.label] = (figures.byTarget[setup.target.label] ?? 0) + 1;
       figures.byStrategy[strategy] = (figures.byStrategy[strategy] ?? 0) + 1;
       if (found.length > 0) {
-        figures.violations += found.length;
+        // The handler's own last failure says which step broke and why (handler logs carry no secrets).
+        const failure = rig.logs
+          .records()
+          .filter((r) => r.message === 'step failed')
+          .at(-1) as { step?: string; error?: { name?: string; code?: string } } | undefined;
+        if (failure)
+          found.push(
+            `last step failure: ${failure.step} ${failure.error?.name} ${failure.error?.code ?? ''}`,
+          );
+        figures.violations += found.length - (failure ? 1 : 0);
         if (figures.violationSamples.length < 20)
           figures.violationSamples.push(`${where}: ${found.join('; ')}`);
       }

@@ -60,7 +60,8 @@ export async function invariantViolations(
     try {
       return await adapter.canLogin(String(value.username), String(value.password));
     } catch (error) {
-      violations.push(`${label} login check failed: ${(error as Error).name}`);
+      const { name, code } = error as Error & { code?: unknown };
+      violations.push(`${label} login check failed: ${name}${code === undefined ? '' : ` ${String(code)}`}`);
       return false;
     }
   };
