@@ -26,10 +26,11 @@ export interface TdsProtocolDoubleOptions {
   /** The sysadmin login (like `sa`, or RDS's master user when it is given sysadmin). */
   readonly superuser: { readonly username: string; readonly password: string };
   /**
-   * PEM certificate and key: the double then requires TLS inside TDS (PRELOGIN answers ON, or REQ
-   * to a client that does not offer it). Without it the double is plaintext and answers NOT_SUP.
+   * PEM certificate and key: a client that offers encryption gets TLS inside TDS (PRELOGIN ON);
+   * one that does not gets plaintext (NOT_SUP), or REQ when `required` (Force Encryption), which
+   * tedious refuses. Without it the double is plaintext-only and answers NOT_SUP.
    */
-  readonly tls?: { readonly cert: string; readonly key: string };
+  readonly tls?: { readonly cert: string; readonly key: string; readonly required?: boolean };
 }
 
 /** One login attempt as the double saw it (no password). */
@@ -38,6 +39,8 @@ export interface LoginAttempt {
   readonly database: string;
   /** 0 on success, else the error number sent (18456 login failed, 4060 database not accessible). */
   readonly number: number;
+  /** Whether the login travelled inside TLS. */
+  readonly encrypted: boolean;
 }
 
 interface Session {
@@ -45,6 +48,7 @@ interface Session {
   containedUser?: string;
   database?: Database;
   packetSize: number;
+  encrypted: boolean;
 }
 
 /** sp_executesql's special procedure id in an RPC request. */
@@ -92,7 +96,7 @@ export class TdsProtocolDouble {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const session: Session = { packetSize: 4096 };
+    const session: Session = { packetSize: 4096, encrypted: false };
     const assembler = new MessageAssembler();
     let send = (type: number, payload: Buffer) => {
       socket.write(encodeMessage(type, payload, session.packetSize));
@@ -114,6 +118,7 @@ export class TdsProtocolDouble {
     const startTls = () => {
       if (!this.options.tls) return;
       const tls = startTdsTls(socket, this.options.tls);
+      session.encrypted = true;
       onData = tls.feed;
       tls.secure.then(
         (clear) => {
@@ -138,7 +143,9 @@ export class TdsProtocolDouble {
       case PACKET.PRELOGIN: {
         const offered = preloginEncryption(message.payload);
         const clientWants = offered === ENCRYPT.ON || offered === ENCRYPT.REQ;
-        const answer = this.options.tls ? (clientWants ? ENCRYPT.ON : ENCRYPT.REQ) : ENCRYPT.NOT_SUP;
+        const tls = this.options.tls;
+        const refused = tls?.required ? ENCRYPT.REQ : ENCRYPT.NOT_SUP;
+        const answer = tls && clientWants ? ENCRYPT.ON : tls ? refused : ENCRYPT.NOT_SUP;
         reply(preloginResponse(answer));
         return answer === ENCRYPT.ON ? 'start-tls' : undefined;
       }
@@ -183,7 +190,12 @@ export class TdsProtocolDouble {
   private login(session: Session, login: Login7): { ok: boolean; stream: TokenStream } {
     const stream = new TokenStream();
     const fail = (number: number, dbMessage?: string) => {
-      this.loginAttempts.push({ user: login.userName, database: login.database, number });
+      this.loginAttempts.push({
+        user: login.userName,
+        database: login.database,
+        number,
+        encrypted: session.encrypted,
+      });
       if (dbMessage) stream.message({ number: 4060, state: 1, severity: 11, message: dbMessage });
       stream
         .message({
@@ -215,7 +227,12 @@ export class TdsProtocolDouble {
       session.login = account.name;
     }
     session.database = database as Database;
-    this.loginAttempts.push({ user: login.userName, database: login.database, number: 0 });
+    this.loginAttempts.push({
+      user: login.userName,
+      database: login.database,
+      number: 0,
+      encrypted: session.encrypted,
+    });
     stream
       .databaseChange(session.database.name, 'master')
       .message({
