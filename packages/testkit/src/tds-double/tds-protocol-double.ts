@@ -216,15 +216,15 @@ export class TdsProtocolDouble {
       database = requested;
     } else {
       const account = this.state.login(login.userName);
-      if (!account || account.type !== 'S' || !passwordMatches(account.password, login.password))
-        return fail(18456);
-      if (account.disabled) return fail(18470);
-      const name = login.database || account.defaultDatabase;
+      const sqlLogin = account?.type === 'S' ? account : undefined;
+      if (!sqlLogin || !passwordMatches(sqlLogin.password, login.password)) return fail(18456);
+      if (sqlLogin.disabled) return fail(18470);
+      const name = login.database || sqlLogin.defaultDatabase;
       database = this.state.databases.get(name.toLowerCase());
-      if (!database || this.state.databaseUserName(database, account.name) === undefined) {
+      if (!database || this.state.databaseUserName(database, sqlLogin.name) === undefined) {
         return fail(4060, `Cannot open database "${name}" requested by the login. The login failed.`);
       }
-      session.login = account.name;
+      session.login = sqlLogin.name;
     }
     session.database = database as Database;
     this.loginAttempts.push({
