@@ -73,5 +73,12 @@ export {
   provisioningPlan,
 } from './provision-database';
 export { probeServerVersion } from './server-version';
+export { UNSUPPORTED_STATEMENT } from './tds-double/batch-executor';
+export {
+  type LoginAttempt,
+  TdsProtocolDouble,
+  type TdsProtocolDoubleOptions,
+} from './tds-double/tds-protocol-double';
+export { TdsDoubleSqlError, TdsDoubleState } from './tds-double/tds-state';
 export { createTestCertificates, opensslAvailable, type TestCertificates } from './test-certificates';
 export { uniqueName } from './unique-name';
