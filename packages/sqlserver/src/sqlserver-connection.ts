@@ -1,3 +1,4 @@
+import './promise-with-resolvers';
 import type { ConnectFailureKind, ConnectionSettings, Deadline } from '@rotor/rotation-core';
 import sql from 'mssql';
 import { SqlServerDriverError } from './errors';
