@@ -94,9 +94,10 @@ function owningPackageDir(start: string, cache: Map<string, string | undefined>)
     }
     visited.push(dir);
     // Nested package.json files without a name (e.g. `{"type": "module"}` in dist-es/) belong
-    // to the package above them.
+    // to the package above them, and so do nested copies of the package's own manifest (e.g.
+    // dist/commonjs/package.json repeating the name): the package is its outermost directory.
     if (existsSync(join(dir, 'package.json')) && isPackageRoot(join(dir, 'package.json'))) {
-      owner = dir;
+      owner = outermostWithSameName(dir);
       break;
     }
     const parent = dirname(dir);
@@ -105,6 +106,16 @@ function owningPackageDir(start: string, cache: Map<string, string | undefined>)
   }
   for (const v of visited) cache.set(v, owner);
   return owner;
+}
+
+function outermostWithSameName(dir: string): string {
+  const name = parseJson(join(dir, 'package.json')).name;
+  let outermost = dir;
+  for (let up = dirname(dir); up !== dirname(up) && !up.endsWith('node_modules'); up = dirname(up)) {
+    const manifest = join(up, 'package.json');
+    if (existsSync(manifest) && parseJson(manifest).name === name) outermost = up;
+  }
+  return outermost;
 }
 
 function isPackageRoot(file: string): boolean {
