@@ -1,5 +1,4 @@
 import type { Command } from './command';
-import { demoCommand } from './demo';
 import { doctorCommand } from './doctor';
 import { packageCommand } from './package-command';
 import { recoverCommand } from './recover';
@@ -9,7 +8,6 @@ import { templatesCommand } from './templates-command';
 
 /** Every `rotor` subcommand, in the order `rotor --help` lists them. */
 export const COMMANDS: readonly Command[] = [
-  demoCommand,
   rotateCommand,
   doctorCommand,
   recoverCommand,

@@ -113,7 +113,7 @@ export async function createTestAdapter(
     createAppUser: (username, password, tableName) =>
       asAdmin(async (c) => {
         await c.query(`CREATE TABLE ${table(tableName)} (id INT PRIMARY KEY, note VARCHAR(40))`);
-        await c.query(`INSERT INTO ${table(tableName)} VALUES (1, 'seed')`);
+        await c.query(`INSERT INTO ${table(tableName)} VALUES (1, 'seed'), (2, 'seed'), (3, 'seed')`);
         await c.query('CREATE USER ?@? IDENTIFIED BY ?', [username, '%', password]);
         await c.query(
           `GRANT SELECT ON ${table(tableName)} TO ${quoteAccount({ user: username, host: '%' })}`,
