@@ -215,7 +215,7 @@ export async function createTestAdapter(
         await c.query(
           `CREATE ROLE ${quoteIdent(username)} WITH LOGIN CREATEROLE PASSWORD ${quoteLiteral(password)}`,
         );
-        const version = await c.query<{ v: string }>('SHOW server_version_num');
+        const version = await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
         // What PostgreSQL 16+ gives the creator of a role: ADMIN OPTION on it, without its privileges.
         if (Number(version.rows[0]?.v) >= ADMIN_OPTION_NEEDED_FROM)
           await c.query(
