@@ -19,10 +19,14 @@ export {
 } from './embedded-postgres';
 export { type BadInputCase, badInputCases } from './engine-suite/bad-input-cases';
 export { type AppUser, ConformanceHarness } from './engine-suite/conformance-harness';
-export type {
-  EngineTestAdapter,
-  FaultRigAdapter,
-  SuperuserCredentials,
+export {
+  adapterSecret,
+  type CreateTestAdapter,
+  type EngineTestAdapter,
+  type FaultRigAdapter,
+  type LoginResult,
+  type SuperuserCredentials,
+  type TestAdapterOptions,
 } from './engine-suite/engine-test-adapter';
 export {
   FaultInjector,

@@ -11,7 +11,7 @@ describe('rotor command line', () => {
   it('lists every command in --help', async () => {
     const { code, out } = await rotor('--help');
     expect(code).toBe(0);
-    for (const name of ['demo', 'rotate', 'doctor', 'package', 'secrets-manager'])
+    for (const name of ['rotate', 'doctor', 'package', 'secrets-manager'])
       expect(out).toContain(`  ${name} `);
   });
 
@@ -46,7 +46,7 @@ describe('rotor command line', () => {
     });
   });
 
-  it.each(['demo', 'rotate', 'doctor', 'package'])('has --help for %s', async (name) => {
+  it.each(['rotate', 'doctor', 'package'])('has --help for %s', async (name) => {
     const { code, out } = await rotor(name, '--help');
     expect(code).toBe(0);
     expect(out).toContain(`Usage: rotor ${name}`);

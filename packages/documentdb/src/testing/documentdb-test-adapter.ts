@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { type ConnectionSettings, Deadline } from '@rotor/rotation-core';
-import type { EngineTestAdapter } from '@rotor/testkit';
+import type { DatabaseServer, EngineTestAdapter } from '@rotor/testkit';
 import type { Document } from 'mongodb';
 import {
   classifyDocumentDbError,
@@ -26,6 +26,16 @@ export interface DocumentDbTestTarget {
 export interface DocumentDbTestAdapter extends EngineTestAdapter<DocumentDbConnection> {
   /** Drops what the adapter created besides the users (the role and the test database's collections). */
   cleanup(): Promise<void>;
+}
+
+/** The adapter for a real MongoDB (a superuser URL with the root role), over plaintext. */
+export function createTestAdapter(server: DatabaseServer): Promise<DocumentDbTestAdapter> {
+  return createDocumentDbTestAdapter({
+    label: 'mongodb',
+    host: server.host,
+    port: server.port,
+    superuser: { username: server.user, password: server.password },
+  });
 }
 
 const OWN_PASSWORD_ROLE = 'rotor_test_change_own_password';

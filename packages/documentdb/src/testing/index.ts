@@ -1,5 +1,6 @@
 export {
   createDocumentDbTestAdapter,
+  createTestAdapter,
   type DocumentDbTestAdapter,
   type DocumentDbTestTarget,
 } from './documentdb-test-adapter';

@@ -1,5 +1,5 @@
 import { runEngineConformanceSuite } from '@rotor/testkit';
-import { createDocumentDbTestAdapter, type DocumentDbTestAdapter } from '../../src/testing';
+import { createTestAdapter, type DocumentDbTestAdapter } from '../../src/testing';
 
 // The shared suite against a REAL MongoDB: ROTOR_TEST_MONGODB_URL, else the pinned `mongo` image
 // through Docker (started with a root user, so authentication is on), else one SKIP line.
@@ -8,12 +8,7 @@ let adapter: DocumentDbTestAdapter | undefined;
 runEngineConformanceSuite({
   target: 'mongodb',
   createAdapter: async (server) => {
-    adapter = await createDocumentDbTestAdapter({
-      label: 'mongodb',
-      host: server.host,
-      port: server.port,
-      superuser: { username: server.user, password: server.password },
-    });
+    adapter = await createTestAdapter(server);
     return adapter;
   },
 });

@@ -1,8 +1,8 @@
 import { runEngineConformanceSuite } from '@rotor/testkit';
-import { createMysqlTestAdapter, dropAdapterDatabases } from './mysql-test-adapter';
+import { createTestAdapter, dropAdapterDatabases } from '../../src/testing';
 
 for (const target of ['mariadb', 'mysql80', 'mysql84'] as const) {
-  runEngineConformanceSuite({ target, createAdapter: (server) => createMysqlTestAdapter(target, server) });
+  runEngineConformanceSuite({ target, createAdapter: createTestAdapter });
 }
 
 afterAll(dropAdapterDatabases);

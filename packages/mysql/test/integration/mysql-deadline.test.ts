@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Deadline, DeadlineExceededError } from '@rotor/rotation-core';
 import { ConformanceHarness, describeWithDatabase, mysqlAdminConnection } from '@rotor/testkit';
 import { connectMysql } from '../../src/mysql-connection';
-import { createMysqlTestAdapter, dropAdapterDatabases } from './mysql-test-adapter';
+import { createTestAdapter, dropAdapterDatabases } from '../../src/testing';
 
 /** A Lambda context whose function has `ms` left from now, as the runtime reports it. */
 const lambdaContextWith = (ms: number) => {
@@ -14,7 +14,7 @@ describeWithDatabase('mariadb', 'mariadb statements end before the deadline', (s
   let h: ConformanceHarness;
 
   beforeAll(async () => {
-    h = new ConformanceHarness(await createMysqlTestAdapter('mariadb', server()));
+    h = new ConformanceHarness(await createTestAdapter(server()));
     await h.start();
   }, 120_000);
 

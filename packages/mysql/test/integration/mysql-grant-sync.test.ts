@@ -1,12 +1,13 @@
 // Every REVOKE shape the grant sync can emit, run against the real server: each statement must
 // parse, and after one plan the clone's SHOW GRANTS must equal the original's.
-import { describeWithDatabase, uniqueName } from '@rotor/testkit';
+import { ConformanceHarness, describeWithDatabase, uniqueName } from '@rotor/testkit';
 import type { Connection } from 'mysql2/promise';
 import { mysqlEngine } from '../../src/mysql-engine';
 import { planGrantSync, sameGrants } from '../../src/mysql-grant-sync';
 import { parseShowGrants, type UserGrants } from '../../src/mysql-grants';
 import { quoteAccount, quoteIdentifier } from '../../src/mysql-sql';
-import { RotationTestBed } from './rotation-test-bed';
+import { createTestAdapter, dropAdapterDatabases } from '../../src/testing';
+import { mysqlAccounts } from './mysql-accounts';
 
 interface Shape {
   readonly name: string;
@@ -112,19 +113,21 @@ const SHAPES: readonly Shape[] = [
 ];
 
 describeWithDatabase('mariadb', 'mariadb: every REVOKE shape of the grant sync', (server) => {
-  const bed = new RotationTestBed(server);
+  let h: ConformanceHarness;
+  const mysql = mysqlAccounts(() => h, server);
   let db = '';
   let role = '';
   const proxied = { user: '', password: '' };
 
   beforeAll(async () => {
-    await bed.start();
-    db = await bed.database();
+    h = new ConformanceHarness(await createTestAdapter(server()));
+    await h.start();
+    db = await mysql.database();
     role = uniqueName('gs_role');
     proxied.user = uniqueName('gs_px');
-    proxied.password = bed.password();
-    await bed.user(proxied.user, proxied.password);
-    await bed.admin(async (c) => {
+    proxied.password = h.newPassword();
+    await mysql.user(proxied.user, proxied.password);
+    await mysql.admin(async (c) => {
       const q = quoteIdentifier(db);
       await c.query(`CREATE TABLE ${q}.t (a INT, b INT)`);
       await c.query(`CREATE PROCEDURE ${q}.p() SELECT 1`);
@@ -133,14 +136,16 @@ describeWithDatabase('mariadb', 'mariadb: every REVOKE shape of the grant sync',
     });
   }, 60_000);
   afterAll(async () => {
-    await bed.admin((c) => c.query(`DROP ROLE IF EXISTS ${quoteIdentifier(role)}`));
-    await bed.stop();
+    await mysql.admin((c) => c.query(`DROP ROLE IF EXISTS ${quoteIdentifier(role)}`));
+    await h.stop();
+    await mysql.dropDatabases();
+    await dropAdapterDatabases();
   }, 60_000);
 
   /** Runs a statement as the account allowed to: PROXY only by the proxied user itself here. */
   const run = async (sql: string): Promise<void> => {
     if (/ PROXY ON /.test(sql)) {
-      const c = await bed.connectAs(proxied.user, proxied.password);
+      const c = await mysql.connectAs(proxied.user, proxied.password);
       try {
         await c.query(sql);
       } finally {
@@ -148,16 +153,16 @@ describeWithDatabase('mariadb', 'mariadb: every REVOKE shape of the grant sync',
       }
       return;
     }
-    await bed.admin((c: Connection) => c.query(sql));
+    await mysql.admin((c: Connection) => c.query(sql));
   };
   const grantsOf = async (user: string): Promise<UserGrants> =>
-    parseShowGrants(await bed.showGrants(user, '%'), { user, host: '%' });
+    parseShowGrants(await mysql.showGrants(user, '%'), { user, host: '%' });
 
   it.each(SHAPES.map((s) => [s.name, s] as const))('%s', async (_name, shape) => {
     const original = uniqueName('gs_orig');
     const clone = uniqueName('gs_clone');
-    await bed.user(original, bed.password());
-    await bed.user(clone, bed.password());
+    await mysql.user(original, h.newPassword());
+    await mysql.user(clone, h.newPassword());
     const fill = (sql: string, user: string) =>
       sql
         .replaceAll('{db}', quoteIdentifier(db))

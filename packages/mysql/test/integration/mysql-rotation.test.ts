@@ -1,40 +1,47 @@
 import { createRotationHandler, Deadline, type EngineContext, Logger } from '@rotor/rotation-core';
-import { describeWithDatabase, type TargetName, uniqueName } from '@rotor/testkit';
+import { ConformanceHarness, describeWithDatabase, type TargetName, uniqueName } from '@rotor/testkit';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { mysqlEngine } from '../../src/mysql-engine';
 import { sameGrants } from '../../src/mysql-grant-sync';
 import { parseShowGrants, type UserGrants } from '../../src/mysql-grants';
 import { quoteAccount, quoteIdentifier } from '../../src/mysql-sql';
-import { RotationTestBed } from './rotation-test-bed';
+import { createTestAdapter, dropAdapterDatabases } from '../../src/testing';
+import { mysqlAccounts } from './mysql-accounts';
 
 const WIDE_LIMIT = { USERNAME_CHARACTER_LIMIT: '32' };
 
 function suite(target: TargetName): void {
   describeWithDatabase(target, `${target}: rotation against a real server`, (server) => {
-    const bed = new RotationTestBed(server);
+    let h: ConformanceHarness;
+    let superuserArn = '';
+    const mysql = mysqlAccounts(() => h, server);
     let mariadb = false;
 
     beforeAll(async () => {
-      await bed.start();
-      mariadb = await bed.admin(async (c) => {
+      h = new ConformanceHarness(await createTestAdapter(server()));
+      await h.start();
+      superuserArn = await h.superuserSecret();
+      mariadb = await mysql.admin(async (c) => {
         const [rows] = await c.query<RowDataPacket[]>('SELECT VERSION() AS v');
         return /mariadb/i.test(String(rows[0]?.v));
       });
     }, 60_000);
-    afterAll(() => bed.stop(), 60_000);
-    beforeEach(() => bed.logs.install());
-    afterEach(() => {
-      bed.logs.uninstall();
-      bed.logs.assertFreeOf(bed.secrets);
+    afterAll(async () => {
+      await h.stop();
+      await mysql.dropDatabases();
+      await dropAdapterDatabases();
+    }, 60_000);
+    afterEach(async () => {
+      await h.assertNoSecretsLogged();
     });
 
     const context = (): EngineContext => ({
-      log: new Logger({ sink: (line) => bed.logs.record(line) }),
+      log: new Logger({ sink: (line) => h.logs.record(line) }),
       env: {},
       deadline: Deadline.after(30_000),
     });
     const accounts = (user: string) =>
-      bed.admin(async (c) => {
+      mysql.admin(async (c) => {
         const [rows] = await c.execute<RowDataPacket[]>(
           'SELECT Host AS host, plugin, ssl_type AS sslType, max_user_connections AS maxUserConnections FROM mysql.user WHERE User = ? ORDER BY Host',
           [user],
@@ -47,9 +54,9 @@ function suite(target: TargetName): void {
         }));
       });
     const grantsOf = async (user: string, host: string): Promise<UserGrants> =>
-      parseShowGrants(await bed.showGrants(user, host), { user, host });
+      parseShowGrants(await mysql.showGrants(user, host), { user, host });
     const asSuperuser = async <T>(fn: (c: Connection) => Promise<T>): Promise<T> => {
-      const c = await bed.connectAs(bed.superuser.username, bed.superuser.password);
+      const c = await mysql.connectAs(h.adapter.superuser().username, h.adapter.superuser().password);
       try {
         return await fn(c);
       } finally {
@@ -60,29 +67,29 @@ function suite(target: TargetName): void {
     describe('single user', () => {
       it('sets a new password: it logs in, the old one is refused, stages move', async () => {
         const user = uniqueName('rt_app');
-        const password = bed.password();
-        await bed.user(user, password);
-        const arn = await bed.createSecret({ username: user, password });
-        const [before] = Object.keys(await bed.stages(arn));
-        const token = await bed.rotate(arn, bed.lambda('single-user'));
-        await bed.expectRotated(arn, token);
-        const stages = await bed.stages(arn);
+        const password = h.newPassword();
+        await mysql.user(user, password);
+        const arn = await mysql.createSecret({ username: user, password });
+        const [before] = Object.keys(await h.stages(arn));
+        const token = await h.rotateWith(arn, h.lambda('single-user'));
+        await h.expectRotated(arn, token);
+        const stages = await h.stages(arn);
         expect(stages[token]).toEqual(['AWSCURRENT']);
         expect(stages[before as string]).toEqual(['AWSPREVIOUS']);
-        const current = await bed.value(arn);
+        const current = await h.value(arn);
         expect(current.password).not.toBe(password);
-        expect(await bed.canLogin(user, current.password as string)).toBe(true);
-        expect(await bed.canLogin(user, password)).toBe(false);
+        expect(await h.adapter.canLogin(user, current.password as string)).toBe(true);
+        expect(await h.adapter.canLogin(user, password)).toBe(false);
       });
 
       it('without an "ssl" key: verified TLS fails, is classified as tls, and plaintext is retried with a warning', async () => {
         const user = uniqueName('rt_app');
-        const password = bed.password();
-        await bed.user(user, password);
-        const arn = await bed.createSecret({ username: user, password, ssl: undefined });
-        const token = await bed.rotate(arn, bed.lambda('single-user'));
-        await bed.expectRotated(arn, token);
-        const warnings = bed.logs.records().filter((r) => r.level === 'warn');
+        const password = h.newPassword();
+        await mysql.user(user, password);
+        const arn = await mysql.createSecret({ username: user, password, ssl: undefined });
+        const token = await h.rotateWith(arn, h.lambda('single-user'));
+        await h.expectRotated(arn, token);
+        const warnings = h.logs.records().filter((r) => r.level === 'warn');
         expect(warnings.map((w) => w.message)).toContainEqual(
           expect.stringMatching(/TLS failed; retrying without TLS/),
         );
@@ -93,31 +100,37 @@ function suite(target: TargetName): void {
         ['spaces and unicode', ' ü ß 名 '],
       ])('rotates a user whose name has %s, and injects nothing', async (_what, hostile) => {
         const user = `${hostile}${uniqueName('x').slice(-6)}`;
-        const password = bed.password();
-        await bed.user(user, password);
-        const countUsers = () =>
-          bed.admin(async (c) =>
-            Number((await c.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM mysql.user'))[0][0]?.n),
+        const password = h.newPassword();
+        await mysql.user(user, password);
+        // Other test files create and drop users on this shared server at the same time, always
+        // with generated names (letters, digits and _): an injected statement would show up as an
+        // account outside that shape, so those are the ones compared.
+        const oddAccounts = () =>
+          mysql.admin(async (c) =>
+            (await c.query<RowDataPacket[]>('SELECT User AS u, Host AS h FROM mysql.user'))[0]
+              .map((r) => `${String(r.u)}@${String(r.h)}`)
+              .filter((a) => !/^[a-z_][a-z0-9_]*@/.test(a))
+              .sort(),
           );
-        const before = await countUsers();
-        const arn = await bed.createSecret({ username: user, password });
-        const token = await bed.rotate(arn, bed.lambda('single-user'));
-        await bed.expectRotated(arn, token);
-        const current = await bed.value(arn);
-        expect(await bed.canLogin(user, current.password as string)).toBe(true);
-        expect(await bed.canLogin(user, password)).toBe(false);
-        expect(await countUsers()).toBe(before);
+        const before = await oddAccounts();
+        const arn = await mysql.createSecret({ username: user, password });
+        const token = await h.rotateWith(arn, h.lambda('single-user'));
+        await h.expectRotated(arn, token);
+        const current = await h.value(arn);
+        expect(await h.adapter.canLogin(user, current.password as string)).toBe(true);
+        expect(await h.adapter.canLogin(user, password)).toBe(false);
+        expect(await oddAccounts()).toEqual(before);
         expect(await accounts(user)).toHaveLength(1);
       });
 
       it('escapes the password for the session: with and without NO_BACKSLASH_ESCAPES', async () => {
         const user = uniqueName('rt_app');
-        let password = bed.password();
-        await bed.user(user, password);
+        let password = h.newPassword();
+        await mysql.user(user, password);
         for (const noBackslashEscapes of [false, true]) {
-          const next = `${bed.password()}\\'"\\\\x`;
-          bed.secrets.add(next);
-          const c = await bed.connectAs(user, password);
+          const next = `${h.newPassword()}\\'"\\\\x`;
+          h.knownPasswords.add(next);
+          const c = await mysql.connectAs(user, password);
           try {
             if (noBackslashEscapes)
               await c.query("SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')");
@@ -129,8 +142,8 @@ function suite(target: TargetName): void {
           } finally {
             await mysqlEngine.close(c);
           }
-          expect(await bed.canLogin(user, next)).toBe(true);
-          expect(await bed.canLogin(user, password)).toBe(false);
+          expect(await h.adapter.canLogin(user, next)).toBe(true);
+          expect(await h.adapter.canLogin(user, password)).toBe(false);
           password = next;
         }
       });
@@ -139,7 +152,7 @@ function suite(target: TargetName): void {
     describe('connection failures', () => {
       it('classifies a wrong password as authentication, a closed port as network, failed TLS as tls', async () => {
         const user = uniqueName('rt_app');
-        await bed.user(user, bed.password());
+        await mysql.user(user, h.newPassword());
         const settings = (overrides: object) => ({
           host: server().host,
           port: server().port,
@@ -171,25 +184,25 @@ function suite(target: TargetName): void {
     describe('alternating users', () => {
       it('creates the clone at every host of the original with the same plugin, and alternates', async () => {
         const user = uniqueName('rt_alt');
-        const password = bed.password();
+        const password = h.newPassword();
         const hosts = ['%', '10.1.2.%', 'localhost'];
-        await bed.user(user, password, hosts);
-        const db = await bed.database();
-        await bed.admin(async (c) => {
+        await mysql.user(user, password, hosts);
+        const db = await mysql.database();
+        await mysql.admin(async (c) => {
           for (const host of hosts)
             await c.query(`GRANT SELECT ON ${quoteIdentifier(db)}.* TO ${quoteAccount({ user, host })}`);
         });
-        const arn = await bed.createSecret({
+        const arn = await mysql.createSecret({
           username: user,
           password,
           dbname: db,
-          masterarn: bed.superuserArn,
+          masterarn: superuserArn,
         });
-        const lambda = bed.lambda('alternating-users', WIDE_LIMIT);
+        const lambda = h.lambda('alternating-users', WIDE_LIMIT);
 
-        const first = await bed.rotate(arn, lambda);
-        await bed.expectRotated(arn, first);
-        const clone = await bed.value(arn);
+        const first = await h.rotateWith(arn, lambda);
+        await h.expectRotated(arn, first);
+        const clone = await h.value(arn);
         expect(clone.username).toBe(`${user}_clone`);
         const originals = await accounts(user);
         const clones = await accounts(`${user}_clone`);
@@ -202,27 +215,27 @@ function suite(target: TargetName): void {
               mariadb ? 'mariadb' : 'mysql',
             ),
           ).toBe(true);
-        expect(await bed.canLogin(`${user}_clone`, clone.password as string)).toBe(true);
-        expect(await bed.canLogin(user, password)).toBe(true);
+        expect(await h.adapter.canLogin(`${user}_clone`, clone.password as string)).toBe(true);
+        expect(await h.adapter.canLogin(user, password)).toBe(true);
 
-        const second = await bed.rotate(arn, lambda);
-        await bed.expectRotated(arn, second);
-        const back = await bed.value(arn);
+        const second = await h.rotateWith(arn, lambda);
+        await h.expectRotated(arn, second);
+        const back = await h.value(arn);
         expect(back.username).toBe(user);
-        expect(await bed.canLogin(user, back.password as string)).toBe(true);
-        expect(await bed.canLogin(user, password)).toBe(false);
-        expect(await bed.canLogin(`${user}_clone`, clone.password as string)).toBe(true);
+        expect(await h.adapter.canLogin(user, back.password as string)).toBe(true);
+        expect(await h.adapter.canLogin(user, password)).toBe(false);
+        expect(await h.adapter.canLogin(`${user}_clone`, clone.password as string)).toBe(true);
       });
 
       it("keeps the clone's privileges equal to the original's as grants are added and revoked", async () => {
         const user = uniqueName('rt_alt');
-        const password = bed.password();
-        await bed.user(user, password);
-        const db = await bed.database();
+        const password = h.newPassword();
+        await mysql.user(user, password);
+        const db = await mysql.database();
         const q = quoteIdentifier(db);
         const account = quoteAccount({ user, host: '%' });
         const role = uniqueName('rt_role');
-        await bed.admin(async (c) => {
+        await mysql.admin(async (c) => {
           await c.query(`CREATE TABLE ${q}.t1 (id INT PRIMARY KEY, c1 INT, \`c 2\` INT)`);
           await c.query(`CREATE PROCEDURE ${q}.p1() SELECT 1`);
           await c.query(`GRANT SELECT ON ${q}.* TO ${account} WITH GRANT OPTION`);
@@ -231,7 +244,7 @@ function suite(target: TargetName): void {
           await c.query(`CREATE ROLE ${quoteIdentifier(role)}`);
           // As on RDS, the superuser administers the roles it hands out.
           await c.query(
-            `GRANT ${quoteIdentifier(role)} TO ${quoteAccount({ user: bed.superuser.username, host: '%' })} WITH ADMIN OPTION`,
+            `GRANT ${quoteIdentifier(role)} TO ${quoteAccount({ user: h.adapter.superuser().username, host: '%' })} WITH ADMIN OPTION`,
           );
           await c.query(`GRANT ${quoteIdentifier(role)} TO ${account}`);
           await c.query(
@@ -243,15 +256,15 @@ function suite(target: TargetName): void {
         });
         const family = mariadb ? 'mariadb' : 'mysql';
         const clone = `${user}_clone`;
-        const arn = await bed.createSecret({
+        const arn = await mysql.createSecret({
           username: user,
           password,
           dbname: db,
-          masterarn: bed.superuserArn,
+          masterarn: superuserArn,
         });
-        const lambda = bed.lambda('alternating-users', WIDE_LIMIT);
+        const lambda = h.lambda('alternating-users', WIDE_LIMIT);
         try {
-          await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+          await h.expectRotated(arn, await h.rotateWith(arn, lambda));
           expect(sameGrants(await grantsOf(user, '%'), await grantsOf(clone, '%'), family)).toBe(true);
           const copied = await grantsOf(clone, '%');
           expect(copied.privileges).toContainEqual({
@@ -272,7 +285,7 @@ function suite(target: TargetName): void {
           // MariaDB lists the default role in SHOW GRANTS; MySQL keeps it in mysql.default_roles.
           const defaultRoles = mariadb
             ? copied.defaultRoles.map((r) => r.user)
-            : await bed.admin(async (c) => {
+            : await mysql.admin(async (c) => {
                 const [rows] = await c.execute<RowDataPacket[]>(
                   'SELECT DEFAULT_ROLE_USER AS r FROM mysql.default_roles WHERE USER = ?',
                   [clone],
@@ -286,13 +299,13 @@ function suite(target: TargetName): void {
             g.privileges.some(
               (p) => p.privilege === 'INSERT' && p.level.kind === 'object' && p.level.name === 't1',
             );
-          await bed.admin((c) => c.query(`GRANT INSERT ON ${q}.t1 TO ${account}`));
-          await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+          await mysql.admin((c) => c.query(`GRANT INSERT ON ${q}.t1 TO ${account}`));
+          await h.expectRotated(arn, await h.rotateWith(arn, lambda));
           expect(insert(await grantsOf(clone, '%'))).toBe(true);
 
-          await bed.admin((c) => c.query(`REVOKE INSERT ON ${q}.t1 FROM ${account}`));
-          await bed.admin((c) => c.query(`REVOKE ${quoteIdentifier(role)} FROM ${account}`));
-          await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+          await mysql.admin((c) => c.query(`REVOKE INSERT ON ${q}.t1 FROM ${account}`));
+          await mysql.admin((c) => c.query(`REVOKE ${quoteIdentifier(role)} FROM ${account}`));
+          await h.expectRotated(arn, await h.rotateWith(arn, lambda));
           const after = await grantsOf(clone, '%');
           expect(insert(after)).toBe(false);
           expect(after.roles).toEqual([]);
@@ -302,31 +315,31 @@ function suite(target: TargetName): void {
               ?.grantOption,
           ).toBe(true);
         } finally {
-          await bed.admin((c) => c.query(`DROP ROLE IF EXISTS ${quoteIdentifier(role)}`));
+          await mysql.admin((c) => c.query(`DROP ROLE IF EXISTS ${quoteIdentifier(role)}`));
         }
       });
 
       it('narrows a clone that holds ALL PRIVILEGES WITH GRANT OPTION when the original is cut to SELECT', async () => {
         const user = uniqueName('rt_alt');
-        const password = bed.password();
-        await bed.user(user, password);
-        const db = await bed.database();
+        const password = h.newPassword();
+        await mysql.user(user, password);
+        const db = await mysql.database();
         const q = quoteIdentifier(db);
         const account = quoteAccount({ user, host: '%' });
-        await bed.admin((c) => c.query(`GRANT ALL PRIVILEGES ON ${q}.* TO ${account} WITH GRANT OPTION`));
+        await mysql.admin((c) => c.query(`GRANT ALL PRIVILEGES ON ${q}.* TO ${account} WITH GRANT OPTION`));
         const family = mariadb ? 'mariadb' : 'mysql';
         const clone = `${user}_clone`;
-        const arn = await bed.createSecret({ username: user, password, masterarn: bed.superuserArn });
-        const lambda = bed.lambda('alternating-users', WIDE_LIMIT);
-        await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+        const arn = await mysql.createSecret({ username: user, password, masterarn: superuserArn });
+        const lambda = h.lambda('alternating-users', WIDE_LIMIT);
+        await h.expectRotated(arn, await h.rotateWith(arn, lambda));
         expect(sameGrants(await grantsOf(user, '%'), await grantsOf(clone, '%'), family)).toBe(true);
 
-        await bed.admin(async (c) => {
+        await mysql.admin(async (c) => {
           await c.query(`REVOKE ALL PRIVILEGES ON ${q}.* FROM ${account}`);
           await c.query(`REVOKE GRANT OPTION ON ${q}.* FROM ${account}`);
           await c.query(`GRANT SELECT ON ${q}.* TO ${account}`);
         });
-        await bed.expectRotated(arn, await bed.rotate(arn, lambda));
+        await h.expectRotated(arn, await h.rotateWith(arn, lambda));
         const narrowed = await grantsOf(clone, '%');
         expect(sameGrants(await grantsOf(user, '%'), narrowed, family)).toBe(true);
         expect(narrowed.privileges).toEqual([
@@ -336,12 +349,12 @@ function suite(target: TargetName): void {
 
       it('copies TLS requirements (REQUIRE SSL, ISSUER/SUBJECT) and clears them again', async () => {
         const user = uniqueName('rt_alt');
-        await bed.user(user, bed.password());
+        await mysql.user(user, h.newPassword());
         const account = quoteAccount({ user, host: '%' });
         const clone = `${user}_clone`;
         const change = {
           username: clone,
-          newPassword: bed.password(),
+          newPassword: h.newPassword(),
           originalUsername: user,
           cloneUsername: clone,
           currentUsername: user,
@@ -349,7 +362,7 @@ function suite(target: TargetName): void {
           secret: {} as never,
         };
         const sslOf = () =>
-          bed.admin(async (c) => {
+          mysql.admin(async (c) => {
             const [rows] = await c.execute<RowDataPacket[]>(
               'SELECT ssl_type AS t, x509_issuer AS i, x509_subject AS s FROM mysql.user WHERE User = ?',
               [clone],
@@ -357,18 +370,18 @@ function suite(target: TargetName): void {
             return rows.map((r) => [String(r.t), String(r.i), String(r.s)]);
           });
 
-        await bed.admin((c) => c.query(`ALTER USER ${account} REQUIRE SSL`));
+        await mysql.admin((c) => c.query(`ALTER USER ${account} REQUIRE SSL`));
         const outcome = await asSuperuser((c) => mysqlEngine.upsertAlternateUser(c, change, context()));
         expect(outcome.created).toBe(true);
         expect(await sslOf()).toEqual([['ANY', '', '']]);
 
-        await bed.admin((c) =>
+        await mysql.admin((c) =>
           c.query(`ALTER USER ${account} REQUIRE ISSUER '/CN=it''s CA' AND SUBJECT '/CN=app'`),
         );
         await asSuperuser((c) => mysqlEngine.upsertAlternateUser(c, change, context()));
         expect(await sslOf()).toEqual([['SPECIFIED', "/CN=it's CA", '/CN=app']]);
 
-        await bed.admin((c) => c.query(`ALTER USER ${account} REQUIRE NONE`));
+        await mysql.admin((c) => c.query(`ALTER USER ${account} REQUIRE NONE`));
         const again = await asSuperuser((c) => mysqlEngine.upsertAlternateUser(c, change, context()));
         expect(again.created).toBe(false);
         expect(await sslOf()).toEqual([['', '', '']]);
@@ -376,13 +389,13 @@ function suite(target: TargetName): void {
 
       it('respects USERNAME_CHARACTER_LIMIT (default 16) and refuses a bad value by name', async () => {
         const user = uniqueName('rt_limit').slice(0, 12); // the clone name is 18 characters
-        const password = bed.password();
-        await bed.user(user, password);
-        const arn = await bed.createSecret({ username: user, password, masterarn: bed.superuserArn });
+        const password = h.newPassword();
+        await mysql.user(user, password);
+        const arn = await mysql.createSecret({ username: user, password, masterarn: superuserArn });
 
-        const refused = await bed.rotate(arn, bed.lambda('alternating-users'));
-        expect((await bed.stages(arn))[refused]).not.toContain('AWSCURRENT');
-        expect(bed.lastFailure()?.error?.message).toMatch(/18 characters long.*USERNAME_CHARACTER_LIMIT/);
+        const refused = await h.rotateWith(arn, h.lambda('alternating-users'));
+        expect((await h.stages(arn))[refused]).not.toContain('AWSCURRENT');
+        expect(h.lastFailure()?.error?.message).toMatch(/18 characters long.*USERNAME_CHARACTER_LIMIT/);
         expect(await accounts(`${user}_clone`)).toEqual([]);
 
         expect(() =>
@@ -395,11 +408,11 @@ function suite(target: TargetName): void {
       it("refuses a clone name longer than the server's own limit before changing anything", async () => {
         const limit = mariadb ? 80 : 32;
         const user = `${uniqueName('rt_long')}${'x'.repeat(limit)}`.slice(0, limit - 5);
-        await bed.user(user, bed.password());
+        await mysql.user(user, h.newPassword());
         const clone = `${user}_clone`;
         const change = {
           username: clone,
-          newPassword: bed.password(),
+          newPassword: h.newPassword(),
           originalUsername: user,
           cloneUsername: clone,
           currentUsername: user,
@@ -418,24 +431,30 @@ function suite(target: TargetName): void {
 for (const target of ['mariadb', 'mysql80', 'mysql84'] as const) suite(target);
 
 describeWithDatabase('mariadb', 'mariadb: local hosts and ed25519', (server) => {
-  const bed = new RotationTestBed(server);
+  let h: ConformanceHarness;
+  let superuserArn = '';
+  const mysql = mysqlAccounts(() => h, server);
   beforeAll(async () => {
-    await bed.start();
-    await bed.admin(async (c) => {
+    h = new ConformanceHarness(await createTestAdapter(server()));
+    await h.start();
+    superuserArn = await h.superuserSecret();
+    await mysql.admin(async (c) => {
       const [rows] = await c.query<RowDataPacket[]>(
         "SELECT COUNT(*) AS n FROM information_schema.plugins WHERE plugin_name = 'ed25519' AND plugin_status = 'ACTIVE'",
       );
       if (Number(rows[0]?.n) === 0) await c.query("INSTALL SONAME 'auth_ed25519'");
     });
   }, 60_000);
-  afterAll(() => bed.stop(), 60_000);
-  beforeEach(() => bed.logs.install());
-  afterEach(() => {
-    bed.logs.uninstall();
-    bed.logs.assertFreeOf(bed.secrets);
+  afterAll(async () => {
+    await h.stop();
+    await mysql.dropDatabases();
+    await dropAdapterDatabases();
+  }, 60_000);
+  afterEach(async () => {
+    await h.assertNoSecretsLogged();
   });
   const hostsAndPlugins = (user: string) =>
-    bed.admin(async (c) => {
+    mysql.admin(async (c) => {
       const [rows] = await c.execute<RowDataPacket[]>(
         'SELECT Host AS h, plugin AS p FROM mysql.user WHERE User = ? ORDER BY Host',
         [user],
@@ -445,38 +464,38 @@ describeWithDatabase('mariadb', 'mariadb: local hosts and ed25519', (server) => 
 
   it("an original at 'localhost' and '127.0.0.1' only gets clones at exactly those hosts", async () => {
     const user = uniqueName('rt_loc');
-    const password = bed.password();
-    await bed.user(user, password, ['localhost', '127.0.0.1']);
-    const arn = await bed.createSecret({
+    const password = h.newPassword();
+    await mysql.user(user, password, ['localhost', '127.0.0.1']);
+    const arn = await mysql.createSecret({
       engine: 'mariadb',
       username: user,
       password,
-      masterarn: bed.superuserArn,
+      masterarn: superuserArn,
     });
-    const token = await bed.rotate(arn, bed.lambda('alternating-users', WIDE_LIMIT));
-    await bed.expectRotated(arn, token);
+    const token = await h.rotateWith(arn, h.lambda('alternating-users', WIDE_LIMIT));
+    await h.expectRotated(arn, token);
     expect(await hostsAndPlugins(`${user}_clone`)).toEqual(await hostsAndPlugins(user));
     expect((await hostsAndPlugins(`${user}_clone`)).map(([h]) => h)).toEqual(['127.0.0.1', 'localhost']);
-    expect(await bed.canLogin(`${user}_clone`, (await bed.value(arn)).password as string)).toBe(true);
+    expect(await h.adapter.canLogin(`${user}_clone`, (await h.value(arn)).password as string)).toBe(true);
   });
 
   it('rotates an ed25519 account (single user) and keeps the plugin; the clone of one is ed25519 too', async () => {
     const user = uniqueName('rt_ed');
-    const password = bed.password();
-    await bed.user(user, password, ['%'], `IDENTIFIED VIA ed25519 USING PASSWORD('${password}')`);
-    expect(await bed.canLogin(user, password)).toBe(true);
+    const password = h.newPassword();
+    await mysql.user(user, password, ['%'], `IDENTIFIED VIA ed25519 USING PASSWORD('${password}')`);
+    expect(await h.adapter.canLogin(user, password)).toBe(true);
 
-    const arn = await bed.createSecret({ engine: 'mariadb', username: user, password });
-    await bed.expectRotated(arn, await bed.rotate(arn, bed.lambda('single-user')));
-    const current = await bed.value(arn);
-    expect(await bed.canLogin(user, current.password as string)).toBe(true);
-    expect(await bed.canLogin(user, password)).toBe(false);
+    const arn = await mysql.createSecret({ engine: 'mariadb', username: user, password });
+    await h.expectRotated(arn, await h.rotateWith(arn, h.lambda('single-user')));
+    const current = await h.value(arn);
+    expect(await h.adapter.canLogin(user, current.password as string)).toBe(true);
+    expect(await h.adapter.canLogin(user, password)).toBe(false);
     expect(await hostsAndPlugins(user)).toEqual([['%', 'ed25519']]);
 
-    const alt = await bed.createSecret({ engine: 'mariadb', ...current, masterarn: bed.superuserArn });
-    await bed.expectRotated(alt, await bed.rotate(alt, bed.lambda('alternating-users', WIDE_LIMIT)));
-    const clone = await bed.value(alt);
+    const alt = await mysql.createSecret({ engine: 'mariadb', ...current, masterarn: superuserArn });
+    await h.expectRotated(alt, await h.rotateWith(alt, h.lambda('alternating-users', WIDE_LIMIT)));
+    const clone = await h.value(alt);
     expect(await hostsAndPlugins(clone.username as string)).toEqual([['%', 'ed25519']]);
-    expect(await bed.canLogin(clone.username as string, clone.password as string)).toBe(true);
+    expect(await h.adapter.canLogin(clone.username as string, clone.password as string)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import type { StrategyName } from '@rotor/rotation-core';
 import { ConformanceHarness, describeWithDatabase, mysqlAdminConnection } from '@rotor/testkit';
-import { createMysqlTestAdapter, dropAdapterDatabases } from '../integration/mysql-test-adapter';
+import { createTestAdapter, dropAdapterDatabases } from '../../src/testing';
 
 /**
  * MariaDB's max_password_errors=1 blocks an account after a single failed login: a rotation that
@@ -14,7 +14,7 @@ describeWithDatabase(
     let h: ConformanceHarness;
 
     beforeAll(async () => {
-      h = new ConformanceHarness(await createMysqlTestAdapter('mariadb', server()));
+      h = new ConformanceHarness(await createTestAdapter(server()));
       await h.start();
     }, 120_000);
 

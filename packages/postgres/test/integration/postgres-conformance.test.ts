@@ -1,6 +1,6 @@
 import { runEngineConformanceSuite } from '@rotor/testkit';
-import { createPostgresTestAdapter, dropAdapterDatabases } from './postgres-test-adapter';
+import { createTestAdapter, dropAdapterDatabases } from '../../src/testing';
 
-runEngineConformanceSuite({ target: 'postgres', createAdapter: createPostgresTestAdapter });
+runEngineConformanceSuite({ target: 'postgres', createAdapter: createTestAdapter });
 
 afterAll(dropAdapterDatabases);

@@ -4,7 +4,7 @@ import { ConformanceHarness, describeWithDatabase } from '@rotor/testkit';
 import { Client } from 'pg';
 import { connectPostgres } from '../../src/postgres-connection';
 import { quoteIdent } from '../../src/postgres-sql';
-import { createPostgresTestAdapter, dropAdapterDatabases } from './postgres-test-adapter';
+import { createTestAdapter, dropAdapterDatabases } from '../../src/testing';
 
 /** A Lambda context whose function has `ms` left from now, as the runtime reports it. */
 const lambdaContextWith = (ms: number) => {
@@ -17,7 +17,7 @@ describeWithDatabase('postgres', 'postgres statements end before the deadline', 
   let database: string;
 
   beforeAll(async () => {
-    h = new ConformanceHarness(await createPostgresTestAdapter(server()));
+    h = new ConformanceHarness(await createTestAdapter(server()));
     database = h.adapter.superuser().dbname as string;
     await h.start();
   }, 120_000);

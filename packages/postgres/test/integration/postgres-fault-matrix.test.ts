@@ -1,6 +1,6 @@
 import { runEngineFaultMatrix } from '@rotor/testkit';
-import { createPostgresTestAdapter, dropAdapterDatabases } from './postgres-test-adapter';
+import { createTestAdapter, dropAdapterDatabases } from '../../src/testing';
 
-runEngineFaultMatrix({ target: 'postgres', createAdapter: createPostgresTestAdapter });
+runEngineFaultMatrix({ target: 'postgres', createAdapter: createTestAdapter });
 
 afterAll(dropAdapterDatabases);

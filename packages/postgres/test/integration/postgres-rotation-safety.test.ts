@@ -5,12 +5,7 @@ import { ConformanceHarness, describeWithDatabase, uniqueName } from '@rotor/tes
 import { Client } from 'pg';
 import { postgresEngine } from '../../src/postgres-engine';
 import { quoteIdent, quoteLiteral } from '../../src/postgres-sql';
-import {
-  asSuperuser,
-  createPostgresTestAdapter,
-  dropAdapterDatabases,
-  dropRoles,
-} from './postgres-test-adapter';
+import { asSuperuser, createTestAdapter, dropAdapterDatabases, dropRoles } from '../../src/testing';
 
 /**
  * The safety promises of the alternating and single-user strategies against the real server: no
@@ -25,7 +20,7 @@ describeWithDatabase('postgres', 'postgres rotation safety', (server) => {
   const admin = <T>(fn: (c: Client) => Promise<T>) => asSuperuser(server(), database, fn);
 
   beforeAll(async () => {
-    h = new ConformanceHarness(await createPostgresTestAdapter(server()));
+    h = new ConformanceHarness(await createTestAdapter(server()));
     database = h.adapter.superuser().dbname as string;
     await h.start();
   }, 120_000);

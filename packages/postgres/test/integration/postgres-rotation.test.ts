@@ -5,12 +5,7 @@ import { type AppUser, ConformanceHarness, describeWithDatabase, uniqueName } fr
 import { Client } from 'pg';
 import { postgresEngine } from '../../src/postgres-engine';
 import { md5Verifier, quoteIdent, quoteLiteral, scramSha256Verifier } from '../../src/postgres-sql';
-import {
-  asSuperuser,
-  asUser,
-  createPostgresTestAdapter,
-  dropAdapterDatabases,
-} from './postgres-test-adapter';
+import { asSuperuser, asUser, createTestAdapter, dropAdapterDatabases } from '../../src/testing';
 
 /** Usernames that break naive quoting; each gets a unique suffix so runs do not collide. */
 const HOSTILE_NAMES = [
@@ -46,7 +41,7 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
     });
 
   beforeAll(async () => {
-    h = new ConformanceHarness(await createPostgresTestAdapter(server()));
+    h = new ConformanceHarness(await createTestAdapter(server()));
     database = h.adapter.superuser().dbname as string;
     await h.start();
     const original = Client.prototype.query;

@@ -1,5 +1,6 @@
 export {
   createRedshiftTestAdapter,
+  createTestAdapter,
   type RedshiftTestAdapterOptions,
   type RedshiftTestServer,
 } from './redshift-test-adapter';

@@ -1,6 +1,6 @@
 import { classifyPostgresConnectError } from '@rotor/postgres';
 import type { DatabaseEngine } from '@rotor/rotation-core';
-import type { EngineTestAdapter, SuperuserCredentials } from '@rotor/testkit';
+import type { DatabaseServer, EngineTestAdapter, SuperuserCredentials } from '@rotor/testkit';
 import { Client } from 'pg';
 import { redshiftEngine } from '../redshift-engine';
 import { foldedName, md5PasswordHash, quoteIdent } from '../redshift-sql';
@@ -24,6 +24,23 @@ export interface RedshiftTestAdapterOptions {
   /** Defaults to the production engine; tests on PostgreSQL pass one reading stand-in views. */
   readonly engine?: DatabaseEngine<Client>;
   readonly label?: string;
+}
+
+/**
+ * The adapter for a real provisioned cluster or Serverless workgroup (a superuser URL): Redshift
+ * accepts TLS only, verified with Node's roots; the database defaults to `dev`.
+ */
+export function createTestAdapter(server: DatabaseServer): EngineTestAdapter<Client> {
+  return createRedshiftTestAdapter({
+    server: {
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      password: server.password,
+      database: server.database ?? 'dev',
+      ssl: true,
+    },
+  });
 }
 
 /**

@@ -1,19 +1,6 @@
 import { runEngineConformanceSuite } from '@rotor/testkit';
-import { createRedshiftTestAdapter } from '../../src/testing';
+import { createTestAdapter } from '../../src/testing';
 
 // A real provisioned cluster or Serverless workgroup, named by ROTOR_TEST_REDSHIFT_URL (a superuser
 // URL); without one this prints one SKIP line. Redshift accepts TLS only, verified with Node's roots.
-runEngineConformanceSuite({
-  target: 'redshift',
-  createAdapter: (server) =>
-    createRedshiftTestAdapter({
-      server: {
-        host: server.host,
-        port: server.port,
-        user: server.user,
-        password: server.password,
-        database: server.database ?? 'dev',
-        ssl: true,
-      },
-    }),
-});
+runEngineConformanceSuite({ target: 'redshift', createAdapter: createTestAdapter });

@@ -1,1 +1,1 @@
-export { createSqlServerTestAdapter } from './sqlserver-test-adapter';
+export { createTestAdapter } from './sqlserver-test-adapter';

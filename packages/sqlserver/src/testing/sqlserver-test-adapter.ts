@@ -56,9 +56,7 @@ const objectSecurable = (table: string) => ({
  * The conformance suite's view of a real SQL Server: a database of its own, app logins with a user
  * there that may SELECT from one table. Everything goes through the engine's own session.
  */
-export async function createSqlServerTestAdapter(
-  server: DatabaseServer,
-): Promise<EngineTestAdapter<SqlSession>> {
+export async function createTestAdapter(server: DatabaseServer): Promise<EngineTestAdapter<SqlSession>> {
   const database = `rot_db_${randomBytes(6).toString('hex')}`;
   const open = (username: string, password: string, dbname: string) =>
     sqlServerEngine.connect({

@@ -1,5 +1,5 @@
 import { runEngineConformanceSuite } from '@rotor/testkit';
-import { createSqlServerTestAdapter } from '../../src/testing';
+import { createTestAdapter } from '../../src/testing';
 
 // A real SQL Server only: ROTOR_TEST_SQLSERVER_URL, else the pinned container, else one SKIP line.
-runEngineConformanceSuite({ target: 'sqlserver', createAdapter: createSqlServerTestAdapter });
+runEngineConformanceSuite({ target: 'sqlserver', createAdapter: createTestAdapter });

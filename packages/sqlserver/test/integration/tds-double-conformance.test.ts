@@ -1,5 +1,5 @@
 import { type DatabaseServer, defineEngineConformanceTests, TdsProtocolDouble } from '@rotor/testkit';
-import { createSqlServerTestAdapter } from '../../src/testing';
+import { createTestAdapter } from '../../src/testing';
 
 // The shared suite through the Secrets Manager emulator against the testkit's TDS PROTOCOL DOUBLE,
 // not a real SQL Server (none can run here): the real mssql/tedious driver over TCP, the real
@@ -22,7 +22,7 @@ describe('TDS protocol double, not a real SQL Server: sqlserver engine conforman
       url: '',
       stop: async () => {},
     };
-    return createSqlServerTestAdapter(server);
+    return createTestAdapter(server);
   });
 
   afterAll(async () => {

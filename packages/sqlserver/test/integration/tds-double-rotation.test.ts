@@ -9,7 +9,7 @@ import {
   uniqueName,
 } from '@rotor/testkit';
 import { sqlServerEngine } from '../../src';
-import { createSqlServerTestAdapter } from '../../src/testing';
+import { createTestAdapter } from '../../src/testing';
 
 // Rotations through the Secrets Manager emulator (real SDK, real handlers from source) against the
 // testkit's TDS PROTOCOL DOUBLE, not a real SQL Server (none can run here). The handlers connect
@@ -74,7 +74,7 @@ const SUPERUSER = { username: 'rotor_sa', password: `Sa-${Date.now()}-Pw!` };
       url: '',
       stop: async () => {},
     };
-    const base = await createSqlServerTestAdapter(server);
+    const base = await createTestAdapter(server);
     h = new ConformanceHarness({
       ...base,
       handlerEnv: () => ({ ROTOR_CA_BUNDLE: certs.caPath }),

@@ -10,7 +10,7 @@ import {
 import { createRotationHandler, type RotationHandler, type StrategyName } from '@rotor/rotation-core';
 import { SecretsManagerLocal } from '@rotor/secrets-manager-local';
 import { uniqueName } from '../unique-name';
-import type { EngineTestAdapter } from './engine-test-adapter';
+import { adapterSecret, type EngineTestAdapter } from './engine-test-adapter';
 import { FaultInjector, faultyEngine, injectSecretsManagerFaults } from './fault-injection';
 import { LogCapture } from './log-capture';
 
@@ -36,6 +36,7 @@ export class ConformanceHarness {
   private readonly handlers = new Map<StrategyName, RotationHandler>();
   private readonly createdSecrets: string[] = [];
   private readonly createdUsers: AppUser[] = [];
+  private extraLambdas = 0;
   /** Every password the suite handed out; none may appear in a log. */
   readonly knownPasswords = new Set<string>();
 
@@ -63,32 +64,47 @@ export class ConformanceHarness {
       credentials: CREDENTIALS,
     });
     for (const strategy of ['single-user', 'alternating-users'] as const) {
-      const client = injectSecretsManagerFaults(
-        new SecretsManagerClient({
-          endpoint: this.emulator.endpoint,
-          region: REGION,
-          credentials: CREDENTIALS,
-        }),
-        this.faults,
+      this.handlers.set(
+        strategy,
+        this.register(this.lambdaArn(strategy), strategy, this.adapter.handlerEnv?.()),
       );
-      const handler = createRotationHandler(faultyEngine(this.adapter.engine, this.faults), strategy, {
-        env: {
-          SECRETS_MANAGER_ENDPOINT: this.emulator.endpoint,
-          AWS_REGION: REGION,
-          ROTOR_CONNECT_TIMEOUT_MS: '5000',
-          ...this.adapter.handlerEnv?.(),
-        },
-        client,
-        logSink: (line) => this.logs.record(line),
-      });
-      this.handlers.set(strategy, handler);
-      this.emulator.registerLambda(this.lambdaArn(strategy), (event) => handler(event));
     }
     // A function that fails at once, to leave a rotation "in progress" for tests that drive steps by hand.
     this.emulator.registerLambda(this.lambdaArn('stall'), () => {
       throw new Error('stalled on purpose by the test');
     });
     this.logs.install();
+  }
+
+  /**
+   * Registers one more function for `strategy` whose environment is `env` in place of the adapter's
+   * handlerEnv (e.g. a test of a variable's default); returns its ARN, for rotateWith.
+   */
+  lambda(strategy: StrategyName, env: Record<string, string> = {}): string {
+    const arn = this.lambdaArn(`${strategy}-${++this.extraLambdas}`);
+    this.register(arn, strategy, env);
+    return arn;
+  }
+
+  private register(arn: string, strategy: StrategyName, env: Record<string, string> = {}): RotationHandler {
+    const emulator = this.emulator;
+    if (!emulator) throw new Error('harness not started');
+    const client = injectSecretsManagerFaults(
+      new SecretsManagerClient({ endpoint: emulator.endpoint, region: REGION, credentials: CREDENTIALS }),
+      this.faults,
+    );
+    const handler = createRotationHandler(faultyEngine(this.adapter.engine, this.faults), strategy, {
+      env: {
+        SECRETS_MANAGER_ENDPOINT: emulator.endpoint,
+        AWS_REGION: REGION,
+        ROTOR_CONNECT_TIMEOUT_MS: '5000',
+        ...env,
+      },
+      client,
+      logSink: (line) => this.logs.record(line),
+    });
+    emulator.registerLambda(arn, (event) => handler(event));
+    return handler;
   }
 
   async stop(): Promise<void> {
@@ -136,33 +152,14 @@ export class ConformanceHarness {
     user: { username: string; password: string },
     extra: Record<string, unknown> = {},
   ): Record<string, unknown> {
-    const su = this.adapter.superuser();
-    return {
-      engine: this.adapter.engineValue,
-      host: su.host,
-      port: su.port,
-      username: user.username,
-      password: user.password,
-      ...(su.dbname ? { dbname: su.dbname } : {}),
-      ...this.adapter.secretExtras(),
-      ...extra,
-    };
+    return adapterSecret(this.adapter, user, extra);
   }
 
   /** The superuser's secret (for `masterarn`). */
   async superuserSecret(extra: Record<string, unknown> = {}): Promise<string> {
     const su = this.adapter.superuser();
     this.knownPasswords.add(su.password);
-    return this.createSecret('super', {
-      engine: this.adapter.engineValue,
-      host: su.host,
-      port: su.port,
-      username: su.username,
-      password: su.password,
-      ...(su.dbname ? { dbname: su.dbname } : {}),
-      ...this.adapter.secretExtras(),
-      ...extra,
-    });
+    return this.createSecret('super', adapterSecret(this.adapter, su, extra));
   }
 
   async createSecret(prefix: string, value: unknown): Promise<string> {
@@ -175,11 +172,16 @@ export class ConformanceHarness {
   }
 
   /** RotateSecret through the emulator, which invokes the handler for the four steps. */
-  async rotate(arn: string, strategy: StrategyName): Promise<string> {
+  rotate(arn: string, strategy: StrategyName): Promise<string> {
+    return this.rotateWith(arn, this.lambdaArn(strategy));
+  }
+
+  /** RotateSecret with a function of `lambda` (from lambda()); returns the new version id. */
+  async rotateWith(arn: string, lambdaArn: string): Promise<string> {
     const out = await this.client.send(
       new RotateSecretCommand({
         SecretId: arn,
-        RotationLambdaARN: this.lambdaArn(strategy),
+        RotationLambdaARN: lambdaArn,
         RotationRules: { AutomaticallyAfterDays: 30 },
       }),
     );
@@ -247,6 +249,24 @@ export class ConformanceHarness {
       snap[id] = { stages: [...(v.VersionStages ?? [])].sort(), ...(value !== undefined ? { value } : {}) };
     }
     return snap;
+  }
+
+  /** The error of the handlers' last `step failed` line, for assertions and readable failures. */
+  lastFailure(): { step?: unknown; error?: { name?: string; message?: string } } | undefined {
+    return this.logs
+      .records()
+      .filter((r) => r.message === 'step failed')
+      .at(-1) as { step?: unknown; error?: { name?: string; message?: string } } | undefined;
+  }
+
+  /** Fails with the handler's error when the rotation did not make `token` AWSCURRENT. */
+  async expectRotated(arn: string, token: string): Promise<void> {
+    const stages = await this.stages(arn);
+    if (!stages[token]?.includes('AWSCURRENT')) {
+      throw new Error(
+        `rotation did not complete: ${JSON.stringify(stages)}; ${JSON.stringify(this.lastFailure())}`,
+      );
+    }
   }
 
   /** Fails when a password or a secret string of any secret the suite made shows up in a log line. */

@@ -1,4 +1,5 @@
 import type { DatabaseEngine } from '@rotor/rotation-core';
+import type { DatabaseServer } from '../database-server';
 
 /** Superuser credentials of the server a suite runs against. */
 export interface SuperuserCredentials {
@@ -53,6 +54,63 @@ export interface EngineTestAdapter<C = unknown> {
   ownerOfTableCreatedBy?(username: string, password: string, newTable: string): Promise<string>;
   /** Username limit to test the alternate-name check against (engine default). */
   readonly maxUsernameLength: number;
+
+  // What the demo and the bench use besides the suite's operations; the suite never calls them.
+
+  /** For people: the server's product, e.g. `PostgreSQL`, `MariaDB`. */
+  readonly product?: string;
+  /**
+   * As the superuser: creates `username` the way a managed service's master user is made (it may
+   * create and change users, `manages` among them, but is not the server's superuser): what the demo
+   * and the bench hand alternating users as `masterarn`. dropAppUser drops it.
+   */
+  createAdminUser?(username: string, password: string, manages: string): Promise<void>;
+  /** Logs in as the user and counts the rows of `table`; a refused login is a result, anything else throws. */
+  login?(username: string, password: string, table: string): Promise<LoginResult>;
+  /** Drops what the adapter itself created (its database, its own superuser); ignores what is gone. */
+  cleanup?(): Promise<void>;
+}
+
+/** What logging in as a user showed. */
+export type LoginResult =
+  | { readonly loggedIn: true /** Rows in the table, read with these credentials. */; readonly rows: number }
+  | {
+      readonly loggedIn: false /** The server's refusal, e.g. `SQLSTATE 28P01` or `errno 1045`. */;
+      readonly refusal: string;
+    };
+
+/** Choices a caller may make about the adapter's own objects. */
+export interface TestAdapterOptions {
+  /** The database the app users work in (default: a unique name); it must not exist yet. */
+  readonly database?: string;
+}
+
+/**
+ * What every engine's `testing` entry point exports as `createTestAdapter`: the adapter for a server
+ * of one of the engine's test targets.
+ */
+export type CreateTestAdapter = (
+  server: DatabaseServer,
+  options?: TestAdapterOptions,
+) => EngineTestAdapter | Promise<EngineTestAdapter>;
+
+/** The secret JSON in AWS's format for a user of the adapter's server. */
+export function adapterSecret(
+  adapter: Pick<EngineTestAdapter, 'engineValue' | 'superuser' | 'secretExtras'>,
+  user: { readonly username: string; readonly password: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const su = adapter.superuser();
+  return {
+    engine: adapter.engineValue,
+    host: su.host,
+    port: su.port,
+    username: user.username,
+    password: user.password,
+    ...(su.dbname ? { dbname: su.dbname } : {}),
+    ...adapter.secretExtras(),
+    ...extra,
+  };
 }
 
 /** The part of an adapter that rotations under faults need (the fault rig, the invariant, the soak). */

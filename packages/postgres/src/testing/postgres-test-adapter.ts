@@ -1,11 +1,20 @@
-import type { DatabaseServer, EngineTestAdapter, SuperuserCredentials } from '@rotor/testkit';
+import type {
+  DatabaseServer,
+  EngineTestAdapter,
+  LoginResult,
+  SuperuserCredentials,
+  TestAdapterOptions,
+} from '@rotor/testkit';
 import { pgAdminClient, uniqueName } from '@rotor/testkit';
 import { Client } from 'pg';
-import { postgresEngine } from '../../src/postgres-engine';
-import { quoteIdent, quoteLiteral } from '../../src/postgres-sql';
+import { postgresEngine } from '../postgres-engine';
+import { quoteIdent, quoteLiteral } from '../postgres-sql';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
 const INVALID_PASSWORD = '28P01';
+const AUTHENTICATION_FAILED = new Set([INVALID_PASSWORD, '28000']);
+/** PostgreSQL 16 stopped letting CREATEROLE alone manage roles the user did not create. */
+const ADMIN_OPTION_NEEDED_FROM = 160000;
 
 /** Databases created by adapters in this process; `dropAdapterDatabases` removes them. */
 const created: { server: DatabaseServer; database: string }[] = [];
@@ -49,9 +58,9 @@ export async function asUser<T>(
   }
 }
 
-/** The database a suite run works in: unique, so parallel runs against one server do not meet. */
-export async function createSuiteDatabase(server: DatabaseServer): Promise<string> {
-  const database = uniqueName('rot_db');
+/** The database a suite run works in: unique by default, so parallel runs against one server do not meet. */
+export async function createSuiteDatabase(server: DatabaseServer, name?: string): Promise<string> {
+  const database = name ?? uniqueName('rot_db');
   await asSuperuser(server, 'postgres', (c) => c.query(`CREATE DATABASE ${quoteIdent(database)}`));
   created.push({ server, database });
   return database;
@@ -59,11 +68,13 @@ export async function createSuiteDatabase(server: DatabaseServer): Promise<strin
 
 /** Drops the databases this process created (call from afterAll). */
 export async function dropAdapterDatabases(): Promise<void> {
-  for (const { server, database } of created.splice(0)) {
-    await asSuperuser(server, 'postgres', (c) =>
-      c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`),
-    ).catch(() => undefined);
-  }
+  for (const entry of created.splice(0)) await dropSuiteDatabase(entry.server, entry.database);
+}
+
+async function dropSuiteDatabase(server: DatabaseServer, database: string): Promise<void> {
+  await asSuperuser(server, 'postgres', (c) =>
+    c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`),
+  ).catch(() => undefined);
 }
 
 /** Drops roles after removing what they own or were granted in `database`; ignores missing ones. */
@@ -81,9 +92,12 @@ export async function dropRoles(server: DatabaseServer, database: string, roles:
   });
 }
 
-/** The conformance suite's view of a PostgreSQL server, in a database of its own. */
-export async function createPostgresTestAdapter(server: DatabaseServer): Promise<EngineTestAdapter<Client>> {
-  const database = await createSuiteDatabase(server);
+/** The conformance suite's (and the demo's and bench's) view of a PostgreSQL server, in a database of its own. */
+export async function createTestAdapter(
+  server: DatabaseServer,
+  options: TestAdapterOptions = {},
+): Promise<EngineTestAdapter<Client>> {
+  const database = await createSuiteDatabase(server, options.database);
   const admin = <T>(fn: (c: Client) => Promise<T>) => asSuperuser(server, database, fn);
   const user = <T>(username: string, password: string, fn: (c: Client) => Promise<T>) =>
     asUser(server, database, username, password, fn);
@@ -116,6 +130,7 @@ export async function createPostgresTestAdapter(server: DatabaseServer): Promise
       await admin(async (c) => {
         await c.query(`CREATE ROLE ${quoteIdent(username)} WITH LOGIN PASSWORD ${quoteLiteral(password)}`);
         await c.query(`CREATE TABLE ${quoteIdent(table)} (id integer)`);
+        await c.query(`INSERT INTO ${quoteIdent(table)} VALUES (1), (2), (3)`);
         await c.query(`GRANT SELECT ON ${quoteIdent(table)} TO ${quoteIdent(username)}`);
       });
     },
@@ -191,6 +206,40 @@ export async function createPostgresTestAdapter(server: DatabaseServer): Promise
         );
         return owner.rows[0]?.tableowner ?? '';
       });
+    },
+
+    product: 'PostgreSQL',
+
+    async createAdminUser(username, password, manages) {
+      await admin(async (c) => {
+        await c.query(
+          `CREATE ROLE ${quoteIdent(username)} WITH LOGIN CREATEROLE PASSWORD ${quoteLiteral(password)}`,
+        );
+        const version = await c.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+        // What PostgreSQL 16+ gives the creator of a role: ADMIN OPTION on it, without its privileges.
+        if (Number(version.rows[0]?.v) >= ADMIN_OPTION_NEEDED_FROM)
+          await c.query(
+            `GRANT ${quoteIdent(manages)} TO ${quoteIdent(username)} WITH ADMIN OPTION, INHERIT FALSE, SET FALSE`,
+          );
+      });
+    },
+
+    async login(username, password, table): Promise<LoginResult> {
+      try {
+        return await user(username, password, async (c) => {
+          const result = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${quoteIdent(table)}`);
+          return { loggedIn: true, rows: result.rows[0]?.n ?? 0 };
+        });
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code === 'string' && AUTHENTICATION_FAILED.has(code))
+          return { loggedIn: false, refusal: `SQLSTATE ${code}` };
+        throw error;
+      }
+    },
+
+    async cleanup() {
+      await dropSuiteDatabase(server, database);
     },
   };
 }

@@ -3,13 +3,14 @@ import { Deadline } from '@rotor/rotation-core';
 import {
   type DatabaseServer,
   type EngineTestAdapter,
+  type LoginResult,
   mysqlAdminConnection,
-  type TargetName,
+  type TestAdapterOptions,
   uniqueName,
 } from '@rotor/testkit';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
-import { mysqlEngine } from '../../src/mysql-engine';
-import { parseServerVersion, quoteAccount, quoteIdentifier, setPasswordStatement } from '../../src/mysql-sql';
+import { mysqlEngine } from '../mysql-engine';
+import { parseServerVersion, quoteAccount, quoteIdentifier, setPasswordStatement } from '../mysql-sql';
 
 /**
  * The suite's user names are 13 characters (19 with `_clone`), more than the AWS default
@@ -22,13 +23,18 @@ const SUITE_USERNAME_LIMIT = 32;
 const created: { server: DatabaseServer; database: string; superuser: string }[] = [];
 
 const SQL_ERRORS_DENIED = new Set([1044, 1142, 1143]);
+const ACCESS_DENIED = 1045;
 
-/** The conformance suite's view of a MySQL or MariaDB server (targets mariadb, mysql80, mysql84). */
-export async function createMysqlTestAdapter(
-  target: TargetName,
+/**
+ * The conformance suite's (and the bench's) view of a MySQL or MariaDB server (targets mariadb,
+ * mysql80, mysql84), in a database of its own.
+ */
+export async function createTestAdapter(
   server: DatabaseServer,
+  options: TestAdapterOptions = {},
 ): Promise<EngineTestAdapter<Connection>> {
-  const database = uniqueName('rot_db');
+  const target = server.target;
+  const database = options.database ?? uniqueName('rot_db');
   // A superuser of the suite's own, with a password: a test server's root may have an empty one,
   // which no secret can hold, and RDS's master user is not root either.
   const superuser = {
@@ -45,7 +51,8 @@ export async function createMysqlTestAdapter(
   } finally {
     await admin.end();
   }
-  created.push({ server, database, superuser: superuser.username });
+  const mine = { server, database, superuser: superuser.username };
+  created.push(mine);
 
   const asAdmin = async <T>(fn: (c: Connection) => Promise<T>): Promise<T> => {
     const c = await mysqlAdminConnection(server);
@@ -61,7 +68,8 @@ export async function createMysqlTestAdapter(
       port: server.port,
       username,
       password,
-      dbname: database,
+      // No default database: the checks name tables in full, and a user with no privilege on the
+      // suite's database (a test's own account) must still be able to log in.
       tls: false,
       connectTimeoutMs: 5000,
       deadline: Deadline.after(30_000),
@@ -105,7 +113,7 @@ export async function createMysqlTestAdapter(
     createAppUser: (username, password, tableName) =>
       asAdmin(async (c) => {
         await c.query(`CREATE TABLE ${table(tableName)} (id INT PRIMARY KEY, note VARCHAR(40))`);
-        await c.query(`INSERT INTO ${table(tableName)} VALUES (1, 'seed')`);
+        await c.query(`INSERT INTO ${table(tableName)} VALUES (1, 'seed'), (2, 'seed'), (3, 'seed')`);
         await c.query('CREATE USER ?@? IDENTIFIED BY ?', [username, '%', password]);
         await c.query(
           `GRANT SELECT ON ${table(tableName)} TO ${quoteAccount({ user: username, host: '%' })}`,
@@ -168,18 +176,54 @@ export async function createMysqlTestAdapter(
       if (ok) await asAdmin((c) => c.query(`DELETE FROM ${table(tableName)} WHERE id = ${id}`));
       return ok;
     },
+
+    product: target === 'mariadb' ? 'MariaDB' : 'MySQL',
+
+    // RDS's master user holds every privilege WITH GRANT OPTION without being the server's root.
+    createAdminUser: (username, password) =>
+      asAdmin(async (c) => {
+        await c.query('CREATE USER ?@? IDENTIFIED BY ?', [username, '%', password]);
+        await c.query(
+          `GRANT ALL PRIVILEGES ON *.* TO ${quoteAccount({ user: username, host: '%' })} WITH GRANT OPTION`,
+        );
+      }),
+
+    async login(username, password, tableName): Promise<LoginResult> {
+      let c: Connection;
+      try {
+        c = await asUser(username, password);
+      } catch (error) {
+        const errno = (error as { errno?: unknown }).errno;
+        if (errno === ACCESS_DENIED) return { loggedIn: false, refusal: `errno ${errno}` };
+        throw error;
+      }
+      try {
+        const [rows] = await c.query<RowDataPacket[]>(`SELECT count(*) AS n FROM ${table(tableName)}`);
+        return { loggedIn: true, rows: Number(rows[0]?.n ?? 0) };
+      } finally {
+        await mysqlEngine.close(c);
+      }
+    },
+
+    async cleanup() {
+      const at = created.indexOf(mine);
+      if (at >= 0) created.splice(at, 1);
+      await dropAdapterObjects(mine);
+    },
   };
 }
 
 /** Drops the databases and superusers adapters created (call from a file-level afterAll). */
 export async function dropAdapterDatabases(): Promise<void> {
-  for (const { server, database, superuser } of created.splice(0)) {
-    const c = await mysqlAdminConnection(server);
-    try {
-      await c.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)}`);
-      await c.query('DROP USER IF EXISTS ?@?', [superuser, '%']);
-    } finally {
-      await c.end();
-    }
+  for (const entry of created.splice(0)) await dropAdapterObjects(entry);
+}
+
+async function dropAdapterObjects(entry: { server: DatabaseServer; database: string; superuser: string }) {
+  const c = await mysqlAdminConnection(entry.server);
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(entry.database)}`);
+    await c.query('DROP USER IF EXISTS ?@?', [entry.superuser, '%']);
+  } finally {
+    await c.end();
   }
 }

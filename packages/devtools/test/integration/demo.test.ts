@@ -1,11 +1,11 @@
-// `rotor demo` as the README's first command runs it (in-process): it builds the zips, starts its
+// The demo as the README's first command (`pnpm demo`) runs it (in-process): it builds the zips, starts its
 // own embedded PostgreSQL and the local Secrets Manager, rotates three times and exits 0, printing
 // the expected sections and never a password.
 
-import * as demoDatabase from '../../src/demo/demo-database';
+import { findRepoRoot } from '@rotor/cli';
+import { runDemoCommand } from '../../src/demo/demo-command';
+import * as demoDatabase from '../../src/demo/new-password';
 import { ZipRotationRig } from '../../src/demo/zip-rotation-rig';
-import { findRepoRoot } from '../../src/packaging/repo-root';
-import { runCli } from '../../src/run-cli';
 
 const repoRoot = findRepoRoot(__dirname);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes are what it removes
@@ -14,7 +14,7 @@ const stripAnsi = (text: string) => text.replace(/\u001b\[\d+m/g, '');
 async function demo(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(['demo', ...args], {
+  const code = await runDemoCommand(args, {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
     cwd: repoRoot,
@@ -48,8 +48,8 @@ it('rotates single-user then alternating twice, proves each login and exits 0', 
   expect(text).toMatch(
     /steps +createSecret \d+ ms · setSecret \d+ ms · testSecret \d+ ms · finishSecret \d+ ms/,
   );
-  expect(text).toContain('11 Secrets Manager calls');
   expect(text).toContain('12 Secrets Manager calls');
+  expect(text).toContain('13 Secrets Manager calls');
   expect(text).not.toContain('✗');
 
   // The admin's and app's first passwords, and every password rotated in (read back through the SDK).

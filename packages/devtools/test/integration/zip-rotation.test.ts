@@ -4,29 +4,40 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StrategyName } from '@rotor/rotation-core';
-import { type DatabaseServer, describeWithDatabase, type TargetName, uniqueName } from '@rotor/testkit';
-import type { DemoDatabase, DemoUsers } from '../../src/demo/demo-database';
-import { MysqlDemoDatabase } from '../../src/demo/mysql-demo-database';
-import { PostgresDemoDatabase } from '../../src/demo/postgres-demo-database';
+import { buildEngineZip, findRepoRoot } from '@rotor/cli';
+import type { EngineModule, StrategyName } from '@rotor/rotation-core';
+import {
+  adapterSecret,
+  describeWithDatabase,
+  type EngineTestAdapter,
+  isTargetName,
+  type LoginResult,
+  type TargetName,
+  uniqueName,
+} from '@rotor/testkit';
+import { newPassword } from '../../src/demo/new-password';
 import { type RotationOutcome, ZipRotationRig } from '../../src/demo/zip-rotation-rig';
-import { engineModuleNamed } from '../../src/engines/engine-registry';
-import { buildEngineZip } from '../../src/packaging/build-engine-zip';
-import { findRepoRoot } from '../../src/packaging/repo-root';
+import { DEV_ENGINES, testAdapterFactory } from '../../src/dev-engines';
 
 const repoRoot = findRepoRoot(__dirname);
 // The README's numbers: createSecret 4, setSecret 3 (alternating 4), testSecret 2, finishSecret 2.
-const EXPECTED_CALLS: Record<StrategyName, number> = { 'single-user': 11, 'alternating-users': 12 };
+const EXPECTED_CALLS: Record<StrategyName, number> = { 'single-user': 12, 'alternating-users': 13 };
 
 interface Subject {
   readonly target: TargetName;
-  readonly database: (server: DatabaseServer) => DemoDatabase;
+  readonly engine: EngineModule;
 }
 
-const subjects: Subject[] = [
-  { target: 'postgres', database: (server) => new PostgresDemoDatabase(server) },
-  { target: 'mariadb', database: (server) => new MysqlDemoDatabase(server) },
-];
+/** Each engine against its first test target. */
+const subjects: Subject[] = DEV_ENGINES.flatMap((engine) => {
+  const target = engine.testing.targets.find(isTargetName);
+  return target === undefined ? [] : [{ target, engine }];
+});
+
+interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
 
 function expectRotated(outcome: RotationOutcome): void {
   expect(outcome.failure).toBeUndefined();
@@ -54,8 +65,12 @@ function expectRotated(outcome: RotationOutcome): void {
 for (const subject of subjects) {
   describeWithDatabase(subject.target, `a rotation through the built ${subject.target} zip`, (server) => {
     let work: string;
-    let database: DemoDatabase;
-    let users: DemoUsers;
+    let database: EngineTestAdapter;
+    let users: { admin: Credentials; app: Credentials; table: string };
+    const login = (user: Credentials): Promise<LoginResult> => {
+      if (database.login === undefined) throw new Error(`${database.label}: the adapter has no login`);
+      return database.login(user.username, user.password, 'orders');
+    };
     let rig: ZipRotationRig;
     /** The app user's credentials as they are now (the single-user rotation changes them). */
     let appNow: { username: string; password: string };
@@ -64,19 +79,21 @@ for (const subject of subjects) {
 
     beforeAll(async () => {
       work = mkdtempSync(join(tmpdir(), 'rotor-zip-rotation-'));
-      database = subject.database(server());
+      database = await testAdapterFactory(subject.engine)(server());
       const zip = await buildEngineZip({
-        module: engineModuleNamed(database.zipEngine),
+        module: subject.engine,
         repoRoot,
         outDir: work,
       });
       // Short names: the clone (`<app>_clone`) stays within MySQL's default 16-character limit.
-      users = await database.setUp({
-        admin: uniqueName('ad'),
-        app: uniqueName('ap'),
-        database: uniqueName('rot_db'),
+      users = {
+        admin: { username: uniqueName('ad'), password: newPassword() },
+        app: { username: uniqueName('ap'), password: newPassword() },
         table: 'orders',
-      });
+      };
+      if (database.createAdminUser === undefined) throw new Error('the adapter has no createAdminUser');
+      await database.createAppUser(users.app.username, users.app.password, users.table);
+      await database.createAdminUser(users.admin.username, users.admin.password, users.app.username);
       passwords.add(users.admin.password).add(users.app.password);
       appNow = users.app;
       rig = await ZipRotationRig.start(zip.file);
@@ -84,7 +101,11 @@ for (const subject of subjects) {
 
     afterAll(async () => {
       await rig?.stop();
-      if (users) await database.tearDown(users);
+      if (users) {
+        await database.dropAppUser(users.app.username, users.table);
+        await database.dropAppUser(users.admin.username, users.table);
+      }
+      await database?.cleanup?.();
       rmSync(work, { recursive: true, force: true });
     });
 
@@ -95,7 +116,7 @@ for (const subject of subjects) {
     }
 
     it('single-user: the new password logs in and reads the table, the old one is refused', async () => {
-      const secret = await rig.createSecret(uniqueName('app-single'), database.secretFor(users, users.app));
+      const secret = await rig.createSecret(uniqueName('app-single'), adapterSecret(database, users.app));
       const outcome = await rig.rotate(secret, 'single-user');
       expectRotated(outcome);
 
@@ -103,30 +124,33 @@ for (const subject of subjects) {
       expect(rotated.username).toBe(users.app.username);
       expect(rotated.password).not.toBe(users.app.password);
       appNow = rotated;
-      expect(await database.login(users, rotated)).toEqual({ loggedIn: true, rows: 3 });
-      expect(await database.login(users, users.app)).toMatchObject({ loggedIn: false });
+      expect(await login(rotated)).toEqual({ loggedIn: true, rows: 3 });
+      expect(await login(users.app)).toMatchObject({ loggedIn: false });
     });
 
     it('alternating users: the clone becomes current and logs in; the next rotation returns to the original', async () => {
-      const master = await rig.createSecret(uniqueName('admin'), database.secretFor(users, users.admin));
-      const secret = await rig.createSecret(uniqueName('app-alt'), database.secretFor(users, appNow, master));
+      const master = await rig.createSecret(uniqueName('admin'), adapterSecret(database, users.admin));
+      const secret = await rig.createSecret(
+        uniqueName('app-alt'),
+        adapterSecret(database, appNow, { masterarn: master }),
+      );
 
       const first = await rig.rotate(secret, 'alternating-users');
       expectRotated(first);
       const clone = await current(secret);
       expect(clone.username).toBe(`${users.app.username}_clone`);
-      expect(await database.login(users, clone)).toEqual({ loggedIn: true, rows: 3 });
+      expect(await login(clone)).toEqual({ loggedIn: true, rows: 3 });
 
       const second = await rig.rotate(secret, 'alternating-users');
       expectRotated(second);
       const original = await current(secret);
       expect(original.username).toBe(users.app.username);
-      expect(await database.login(users, original)).toEqual({ loggedIn: true, rows: 3 });
+      expect(await login(original)).toEqual({ loggedIn: true, rows: 3 });
       // AWSPREVIOUS (the clone) keeps working until the next rotation; the original's password
       // from before the first alternating rotation is gone.
-      expect(await database.login(users, clone)).toEqual({ loggedIn: true, rows: 3 });
+      expect(await login(clone)).toEqual({ loggedIn: true, rows: 3 });
       expect(original.password).not.toBe(appNow.password);
-      expect(await database.login(users, appNow)).toMatchObject({ loggedIn: false });
+      expect(await login(appNow)).toMatchObject({ loggedIn: false });
     });
 
     it('never lets a password reach the handlers’ output', () => {

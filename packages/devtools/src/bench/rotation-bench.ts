@@ -1,7 +1,18 @@
 import { ROTATION_STEPS, type StrategyName } from '@rotor/rotation-core';
-import type { Credentials, DemoDatabase, DemoUsers } from '../demo/demo-database';
+import { adapterSecret, type EngineTestAdapter } from '@rotor/testkit';
 import type { ZipRotationRig } from '../demo/zip-rotation-rig';
 import { round, type Summary, summarize } from './stats';
+
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The application user the bench rotates, and the admin alternating users works as. */
+export interface BenchUsers {
+  readonly admin: Credentials;
+  readonly app: Credentials;
+}
 
 export interface RotationBench {
   readonly strategy: StrategyName;
@@ -28,8 +39,8 @@ export interface RotationBench {
  */
 export async function benchRotations(
   rig: ZipRotationRig,
-  database: DemoDatabase,
-  users: DemoUsers,
+  database: EngineTestAdapter,
+  users: BenchUsers,
   strategy: StrategyName,
   runs: number,
   current: Credentials,
@@ -38,12 +49,12 @@ export async function benchRotations(
     strategy === 'alternating-users'
       ? await rig.createSecret(
           `bench/${users.admin.username}/${strategy}`,
-          database.secretFor(users, users.admin),
+          adapterSecret(database, users.admin),
         )
       : undefined;
   const secret = await rig.createSecret(
     `bench/${users.app.username}/${strategy}`,
-    database.secretFor(users, current, masterarn),
+    adapterSecret(database, current, masterarn === undefined ? {} : { masterarn }),
   );
   const stepSamples: Record<string, number[]> = Object.fromEntries(ROTATION_STEPS.map((s) => [s, []]));
   const totals: number[] = [];

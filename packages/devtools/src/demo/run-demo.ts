@@ -1,10 +1,13 @@
 import { relative } from 'node:path';
-import type { StrategyName } from '@rotor/rotation-core';
-import type { DatabaseServer } from '@rotor/testkit';
-import { ENGINES } from '../engines/engines';
-import { CliError } from '../errors';
-import { type BuiltZip, buildEngineZip } from '../packaging/build-engine-zip';
-import type { Credentials, DemoUsers } from './demo-database';
+import { type BuiltZip, buildEngineZip } from '@rotor/cli';
+import type { EngineModule, StrategyName } from '@rotor/rotation-core';
+import {
+  adapterSecret,
+  type DatabaseServer,
+  type EngineTestAdapter,
+  startEmbeddedPostgres,
+} from '@rotor/testkit';
+import { DEV_ENGINES, describeServer, hasEmbeddedServer, testAdapterFactory } from '../dev-engines';
 import {
   type Check,
   countChecks,
@@ -13,7 +16,7 @@ import {
   formatRotation,
   type RotationReport,
 } from './demo-report';
-import { PostgresDemoDatabase } from './postgres-demo-database';
+import { newPassword } from './new-password';
 import type { TerminalStyle } from './terminal-style';
 import { type RotationOutcome, ZipRotationRig } from './zip-rotation-rig';
 
@@ -24,7 +27,26 @@ export interface DemoOptions {
   readonly out?: (text: string) => void;
   /** Starts the database; the embedded PostgreSQL by default (tests may pass their own). */
   readonly startDatabase?: () => Promise<DatabaseServer>;
+  /** The engines to choose from: the demo runs the one with an embedded server. */
+  readonly engines?: readonly EngineModule[];
 }
+
+/** A database user and password. The password is handed to drivers and secrets only, never printed. */
+interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The demo's users: an application user with a table, and the admin alternating users works as. */
+interface DemoUsers {
+  readonly admin: Credentials;
+  readonly app: Credentials;
+  readonly table: string;
+}
+
+/** What the demo needs from the engine's test adapter beyond the conformance suite. */
+type DemoAdapter = EngineTestAdapter &
+  Required<Pick<EngineTestAdapter, 'createAdminUser' | 'login'>> & { readonly description: string };
 
 // Fixed names: the embedded server is new for every run and thrown away after it.
 const NAMES = { admin: 'rotor_admin', app: 'app_user', database: 'rotor_demo', table: 'orders' };
@@ -76,11 +98,14 @@ export class Demo {
         `${s.dim('no Docker, no database install, no AWS account')}\n\n`,
     );
 
+    const engines = this.options.engines ?? DEV_ENGINES;
+    const engine = engines.find(hasEmbeddedServer);
+    if (engine === undefined) throw new Error('no engine has an embedded test server');
     const zips = await this.step(
       'Building the Lambda zips',
       async () => {
         const built: BuiltZip[] = [];
-        for (const module of ENGINES) {
+        for (const module of engines) {
           built.push(
             await buildEngineZip({
               module,
@@ -93,19 +118,37 @@ export class Demo {
       },
       (built) => built.map((z) => `${this.relative(z.file)} ${formatKiB(z.bytes)}`).join(', '),
     );
-    const zip = zips.find((z) => z.engine === 'postgres');
-    if (zip === undefined) throw new Error('no PostgreSQL zip was built');
+    const zip = zips.find((z) => z.engine === engine.name);
+    if (zip === undefined) throw new Error(`no ${engine.name} zip was built`);
 
+    let database: DemoAdapter | undefined;
     this.server = await this.step(
       'Starting embedded PostgreSQL (password authentication)',
-      () => (this.options.startDatabase ?? startEmbeddedPostgres)(),
-      (server) => new PostgresDemoDatabase(server).description,
+      async () => {
+        const server = await (this.options.startDatabase ?? startEmbeddedPostgres)();
+        database = demoAdapter(
+          await testAdapterFactory(engine)(server, { database: NAMES.database }),
+          server,
+        );
+        return server;
+      },
+      () => (database as DemoAdapter).description,
     );
-    const database = new PostgresDemoDatabase(this.server);
+    if (database === undefined) throw new Error('the demo database did not start');
+    const db = database;
 
     const users = await this.step(
       `Creating ${NAMES.app} (may read table ${NAMES.table}) and ${NAMES.admin} (CREATEROLE, not a superuser)`,
-      () => database.setUp(NAMES),
+      async (): Promise<DemoUsers> => {
+        const users = {
+          admin: { username: NAMES.admin, password: newPassword() },
+          app: { username: NAMES.app, password: newPassword() },
+          table: NAMES.table,
+        };
+        await db.createAppUser(users.app.username, users.app.password, users.table);
+        await db.createAdminUser(users.admin.username, users.admin.password, users.app.username);
+        return users;
+      },
       () => 'done',
     );
 
@@ -116,8 +159,8 @@ export class Demo {
     );
     const rig = this.rig;
 
-    const masterArn = await rig.createSecret(SECRET_NAMES.admin, database.secretFor(users, users.admin));
-    const appValue = database.secretFor(users, users.app, masterArn);
+    const masterArn = await rig.createSecret(SECRET_NAMES.admin, adapterSecret(db, users.admin));
+    const appValue = adapterSecret(db, users.app, { masterarn: masterArn });
     const appArn = await rig.createSecret(SECRET_NAMES.app, appValue);
     this.print(
       `${s.mark(true)} Stored the secrets in AWS's format: ${SECRET_NAMES.admin}, and ${SECRET_NAMES.app}:\n` +
@@ -139,7 +182,7 @@ export class Demo {
       history.push(after);
 
       const checks = [stagesCheck(outcome)];
-      if (outcome.ok) checks.push(...(await this.loginChecks(database, users, plan.strategy, history)));
+      if (outcome.ok) checks.push(...(await this.loginChecks(db, users, plan.strategy, history)));
       const report: RotationReport = {
         title: plan.title,
         strategy: plan.strategy,
@@ -187,7 +230,7 @@ export class Demo {
         rotations.length === ROTATIONS.length &&
         [...rotations.flatMap((r) => r.checks), ...checks].every((c) => c.held),
       zips: zips.map((z) => ({ engine: z.engine, file: z.file, bytes: z.bytes })),
-      database: database.description,
+      database: db.description,
       secretsManager: rig.emulator.endpoint,
       rotations,
       checks,
@@ -203,7 +246,7 @@ export class Demo {
 
   /** Who can log in after a rotation, with which password; never prints one. */
   private async loginChecks(
-    database: PostgresDemoDatabase,
+    database: DemoAdapter,
     users: DemoUsers,
     strategy: StrategyName,
     history: readonly Credentials[],
@@ -252,13 +295,13 @@ export class Demo {
   }
 
   private async canLogin(
-    database: PostgresDemoDatabase,
+    database: DemoAdapter,
     users: DemoUsers,
     user: Credentials,
     label: string,
   ): Promise<Check> {
     try {
-      const result = await database.login(users, user);
+      const result = await database.login(user.username, user.password, users.table);
       return result.loggedIn
         ? { label, held: true, detail: `${result.rows} rows` }
         : { label, held: false, detail: `refused: ${result.refusal}` };
@@ -268,13 +311,13 @@ export class Demo {
   }
 
   private async cannotLogin(
-    database: PostgresDemoDatabase,
+    database: DemoAdapter,
     users: DemoUsers,
     user: Credentials,
     label: string,
   ): Promise<Check> {
     try {
-      const result = await database.login(users, user);
+      const result = await database.login(user.username, user.password, users.table);
       return result.loggedIn
         ? { label, held: false, detail: 'it still logs in' }
         : { label, held: true, detail: result.refusal };
@@ -307,24 +350,18 @@ export class Demo {
   }
 }
 
-/**
- * The testkit's embedded PostgreSQL, loaded only when the demo runs: the testkit is a private
- * workspace package (a dev dependency), present in a checkout of the repository, which is where
- * the demo runs (it builds the zips from the sources).
- */
-function startEmbeddedPostgres(): Promise<DatabaseServer> {
-  let testkit: typeof import('@rotor/testkit');
-  try {
-    testkit = require('@rotor/testkit') as typeof import('@rotor/testkit');
-  } catch (error) {
-    throw new CliError(
-      'demo: @rotor/testkit is not installed; run the demo in a checkout of the Rotor repository after pnpm install',
-      {
-        cause: error,
-      },
+/** The adapter, checked for what the demo uses beyond the conformance suite. */
+function demoAdapter(adapter: EngineTestAdapter, server: DatabaseServer): DemoAdapter {
+  const { createAdminUser, login } = adapter;
+  if (createAdminUser === undefined || login === undefined)
+    throw new Error(
+      `the ${adapter.label} test adapter has no createAdminUser or login, which the demo needs`,
     );
-  }
-  return testkit.startEmbeddedPostgres();
+  return Object.assign(adapter, {
+    createAdminUser: createAdminUser.bind(adapter),
+    login: login.bind(adapter),
+    description: describeServer(adapter.product, server),
+  });
 }
 
 function formatKiB(bytes: number): string {
