@@ -224,11 +224,11 @@ async function sessionFacts(connection: Connection): Promise<SessionFacts> {
  * run for itself; undefined when it cannot be read or names several plugins.
  */
 async function ownPlugin(connection: Connection): Promise<string | undefined> {
-  const [rows] = await connection.query<RowDataPacket[]>({
+  const [rows] = await connection.query<RowDataPacket[][]>({
     sql: 'SHOW CREATE USER CURRENT_USER()',
     rowsAsArray: true,
   });
-  const row = (rows as unknown as unknown[][])[0];
+  const row = rows[0];
   return row === undefined ? undefined : pluginFromCreateUser(text(row[0]));
 }
 
@@ -291,12 +291,12 @@ async function readGrants(
   facts: SessionFacts,
   account: Account,
 ): Promise<UserGrants> {
-  const [rows] = await connection.query<RowDataPacket[]>({
+  const [rows] = await connection.query<RowDataPacket[][]>({
     sql: `SHOW GRANTS FOR ${quoteAccount(account)}`,
     rowsAsArray: true,
   });
   const grants = parseShowGrants(
-    (rows as unknown as unknown[][]).map((row) => text(row[0])),
+    rows.map((row) => text(row[0])),
     account,
   );
   if (facts.version.family === 'mariadb' || facts.version.major < 8) return grants;

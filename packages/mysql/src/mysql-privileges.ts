@@ -145,12 +145,12 @@ function describeGrant(grant: PrivilegeGrant): string {
 }
 
 async function showGrants(connection: Connection, account: Account | 'current'): Promise<UserGrants> {
-  const [rows] = await connection.query<RowDataPacket[]>({
+  const [rows] = await connection.query<RowDataPacket[][]>({
     sql: `SHOW GRANTS FOR ${account === 'current' ? 'CURRENT_USER()' : quoteAccount(account)}`,
     rowsAsArray: true,
   });
   return parseShowGrants(
-    (rows as unknown as unknown[][]).map((r) => text(r[0])),
+    rows.map((r) => text(r[0])),
     account === 'current' ? undefined : account,
   );
 }

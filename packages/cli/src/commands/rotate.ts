@@ -4,7 +4,6 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import {
-  type DatabaseEngine,
   type LocalRotationResult,
   RotationError,
   type RotationStep,
@@ -132,7 +131,7 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
       }
 
       const started = Date.now();
-      const result = await rotateLocally(engine as DatabaseEngine, strategy, {
+      const result = await rotateLocally(engine, strategy, {
         secretId: before.arn,
         client,
         env: process.env,
