@@ -8,6 +8,14 @@ import type {
 } from '@rotor/rotation-core';
 import { readEngineSetting } from '@rotor/rotation-core';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import {
+  MysqlAccountError,
+  MysqlAuthPluginError,
+  MysqlConfigurationError,
+  MysqlGrantSyncError,
+  MysqlServerReplyError,
+  MysqlUsernameError,
+} from './errors';
 import { classifyMysqlError, closeMysql, connectMysql } from './mysql-connection';
 import { planGrantSync } from './mysql-grant-sync';
 import { parseShowGrants, type UserGrants } from './mysql-grants';
@@ -71,7 +79,7 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
   usernameLimitVariable: USERNAME_LIMIT_SETTING.variable,
   maxUsernameLength: (env) => {
     const read = readEngineSetting(USERNAME_LIMIT_SETTING, env);
-    if ('problem' in read) throw new Error(read.problem);
+    if ('problem' in read) throw new MysqlConfigurationError(read.problem);
     return read.value;
   },
 
@@ -110,13 +118,13 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
     // Everything is read and checked before the first change.
     const originals = await userAccounts(superuser, change.originalUsername, version);
     if (originals.length === 0) {
-      throw new Error(
+      throw new MysqlAccountError(
         `user ${JSON.stringify(change.originalUsername)} has no account in mysql.user on this ${describeServer(version)} server`,
       );
     }
     for (const account of originals) {
       if (!isPasswordPlugin(version, account.plugin)) {
-        throw new Error(
+        throw new MysqlAuthPluginError(
           `account ${quoteAccount({ user: change.originalUsername, host: account.host })} authenticates with ${account.plugin || '(no plugin)'}, which has no password to rotate`,
         );
       }
@@ -129,7 +137,9 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
     );
     const settingClone = change.username === change.cloneUsername;
     if (!settingClone && change.username !== change.originalUsername) {
-      throw new Error(`user ${JSON.stringify(change.username)} is neither the original nor its clone`);
+      throw new MysqlAccountError(
+        `user ${JSON.stringify(change.username)} is neither the original nor its clone`,
+      );
     }
 
     const changes: string[] = [];
@@ -191,7 +201,7 @@ function checkServerUsernameLength(cloneUsername: string, version: ServerVersion
   const length = [...cloneUsername].length;
   const serverLimit = serverUsernameLimit(version);
   if (length > serverLimit) {
-    throw new Error(
+    throw new MysqlUsernameError(
       `the alternate user ${JSON.stringify(cloneUsername)} is ${length} characters long, but ${describeServer(version)} allows ${serverLimit}; shorten the username to ${serverLimit - '_clone'.length} characters`,
     );
   }
@@ -202,7 +212,7 @@ async function sessionFacts(connection: Connection): Promise<SessionFacts> {
     'SELECT VERSION() AS version, @@version_comment AS comment, @@SESSION.sql_mode AS sqlMode',
   );
   const row = rows[0];
-  if (row === undefined) throw new Error('SELECT VERSION() returned no row');
+  if (row === undefined) throw new MysqlServerReplyError('SELECT VERSION() returned no row');
   return {
     version: parseServerVersion(String(row.version), String(row.comment ?? '')),
     mode: { backslashEscapes: backslashEscapesFor(String(row.sqlMode ?? '')) },
@@ -214,11 +224,11 @@ async function sessionFacts(connection: Connection): Promise<SessionFacts> {
  * run for itself; undefined when it cannot be read or names several plugins.
  */
 async function ownPlugin(connection: Connection): Promise<string | undefined> {
-  const [rows] = await connection.query<RowDataPacket[]>({
+  const [rows] = await connection.query<RowDataPacket[][]>({
     sql: 'SHOW CREATE USER CURRENT_USER()',
     rowsAsArray: true,
   });
-  const row = (rows as unknown as unknown[][])[0];
+  const row = rows[0];
   return row === undefined ? undefined : pluginFromCreateUser(text(row[0]));
 }
 
@@ -281,12 +291,12 @@ async function readGrants(
   facts: SessionFacts,
   account: Account,
 ): Promise<UserGrants> {
-  const [rows] = await connection.query<RowDataPacket[]>({
+  const [rows] = await connection.query<RowDataPacket[][]>({
     sql: `SHOW GRANTS FOR ${quoteAccount(account)}`,
     rowsAsArray: true,
   });
   const grants = parseShowGrants(
-    (rows as unknown as unknown[][]).map((row) => text(row[0])),
+    rows.map((row) => text(row[0])),
     account,
   );
   if (facts.version.family === 'mariadb' || facts.version.major < 8) return grants;
@@ -321,7 +331,7 @@ async function syncGrants(
       applied.push(`${quoteAccount(clone)}: ${plan.changes[index] ?? sql}`);
     }
   }
-  throw new Error(
+  throw new MysqlGrantSyncError(
     `the privileges of ${quoteAccount(clone)} still differ from ${quoteAccount(original)} after ${MAX_SYNC_PASSES} passes`,
   );
 }

@@ -1,5 +1,6 @@
 // SHOW GRANTS, read into a structure: what an account holds at each level, its roles, proxies,
 // MySQL 8 partial revokes and MariaDB default roles. Pure text processing, no I/O.
+import { DatabaseChangeError } from '@rotor/rotation-core';
 import { type Account, quoteAccount, quoteIdentifier } from './mysql-sql';
 
 /** Where a privilege applies. `objectType` is set for routines (PROCEDURE, FUNCTION, PACKAGE ...). */
@@ -43,7 +44,8 @@ export interface UserGrants {
   readonly defaultRoles: readonly Account[];
 }
 
-export class GrantParseError extends Error {
+/** SHOW GRANTS printed something the parser cannot read; nothing was changed on its account. */
+export class GrantParseError extends DatabaseChangeError {
   override readonly name = 'GrantParseError';
 }
 

@@ -3,6 +3,7 @@
 // PROCESSLIST). Pure computation, no I/O.
 import { createHash, randomInt } from 'node:crypto';
 import { ed25519PublicKey } from './client-ed25519-plugin';
+import { MysqlStatementError } from './errors';
 
 /** mysql_native_password: `*` and the upper-case hex of SHA1(SHA1(password)). */
 export function nativePasswordHash(password: string): string {
@@ -91,7 +92,7 @@ export function cachingSha2PasswordHash(password: string, salt?: string): string
       () => CRYPT_ALPHABET[randomInt(CRYPT_ALPHABET.length)],
     ).join('');
   if (chosen.length !== CACHING_SHA2_SALT_LENGTH || /[$\0]/.test(chosen) || /[^\x20-\x7e]/.test(chosen)) {
-    throw new Error('a caching_sha2_password salt is 20 printable characters other than $');
+    throw new MysqlStatementError('a caching_sha2_password salt is 20 printable characters other than $');
   }
   const digest = sha256CryptDigest(
     Buffer.from(password, 'utf8'),

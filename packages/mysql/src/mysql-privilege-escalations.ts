@@ -1,5 +1,6 @@
 import type { EngineContext } from '@rotor/rotation-core';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { MysqlServerReplyError } from './errors';
 import type { PrivilegeGrant, UserGrants } from './mysql-grants';
 import { grantsWithRoles, PrivilegeHolder } from './mysql-privileges';
 import { type Account, parseServerVersion, quoteAccount, type ServerFamily } from './mysql-sql';
@@ -82,7 +83,7 @@ export async function mysqlPrivilegeEscalations(
     'SELECT VERSION() AS version, @@version_comment AS comment',
   );
   const row = versionRows[0];
-  if (row === undefined) throw new Error('SELECT VERSION() returned no row');
+  if (row === undefined) throw new MysqlServerReplyError('SELECT VERSION() returned no row');
   const family = parseServerVersion(String(row.version), String(row.comment ?? '')).family;
 
   const problems: string[] = [];

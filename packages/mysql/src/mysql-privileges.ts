@@ -1,4 +1,5 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
+import { MysqlServerReplyError } from './errors';
 import {
   type PrivilegeGrant,
   type PrivilegeLevel,
@@ -26,7 +27,7 @@ export async function mysqlSuperuserPrivilegeProblems(
     'SELECT VERSION() AS version, @@version_comment AS comment, CURRENT_USER() AS me',
   );
   const row = versionRows[0];
-  if (row === undefined) throw new Error('SELECT VERSION() returned no row');
+  if (row === undefined) throw new MysqlServerReplyError('SELECT VERSION() returned no row');
   const family = parseServerVersion(String(row.version), String(row.comment ?? '')).family;
   const me = splitAccount(String(row.me));
   const mine = await grantsWithRoles(connection, me, 'current');
@@ -144,12 +145,12 @@ function describeGrant(grant: PrivilegeGrant): string {
 }
 
 async function showGrants(connection: Connection, account: Account | 'current'): Promise<UserGrants> {
-  const [rows] = await connection.query<RowDataPacket[]>({
+  const [rows] = await connection.query<RowDataPacket[][]>({
     sql: `SHOW GRANTS FOR ${account === 'current' ? 'CURRENT_USER()' : quoteAccount(account)}`,
     rowsAsArray: true,
   });
   return parseShowGrants(
-    (rows as unknown as unknown[][]).map((r) => text(r[0])),
+    rows.map((r) => text(r[0])),
     account === 'current' ? undefined : account,
   );
 }

@@ -6,6 +6,7 @@
 // (backslash has no meaning inside backticks in any sql_mode), and string literals are escaped for
 // the session's actual sql_mode (NO_BACKSLASH_ESCAPES changes what a backslash means).
 
+import { MysqlServerReplyError, MysqlStatementError } from './errors';
 import { storedPasswordHash } from './mysql-password-hash';
 
 /** A MySQL account `user@host`; a MariaDB role has no host. */
@@ -19,7 +20,7 @@ export interface Account {
 
 /** `name` as a backtick-quoted identifier; a backtick inside is doubled. */
 export function quoteIdentifier(name: string): string {
-  if (name.includes('\0')) throw new Error('identifiers cannot contain a NUL character');
+  if (name.includes('\0')) throw new MysqlStatementError('identifiers cannot contain a NUL character');
   return `\`${name.replace(/`/g, '``')}\``;
 }
 
@@ -88,7 +89,7 @@ export function parseServerVersion(version: string, versionComment = ''): Server
   const family: ServerFamily = /mariadb/i.test(text) || /mariadb/i.test(versionComment) ? 'mariadb' : 'mysql';
   const stripped = family === 'mariadb' ? text.replace(/^5\.5\.5-(?=\d+\.\d+)/, '') : text;
   const match = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(stripped);
-  if (!match) throw new Error(`cannot read the server version from ${JSON.stringify(text)}`);
+  if (!match) throw new MysqlServerReplyError(`cannot read the server version from ${JSON.stringify(text)}`);
   return {
     family,
     major: Number(match[1]),
@@ -282,7 +283,7 @@ export function requireClause(settings: AccountSettings, mode: LiteralMode): str
       return parts.length === 0 ? 'REQUIRE SSL' : `REQUIRE ${parts.join(' AND ')}`;
     }
     default:
-      throw new Error(`unknown ssl_type ${JSON.stringify(settings.sslType)} in mysql.user`);
+      throw new MysqlServerReplyError(`unknown ssl_type ${JSON.stringify(settings.sslType)} in mysql.user`);
   }
 }
 

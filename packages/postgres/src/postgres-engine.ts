@@ -7,6 +7,7 @@ import type {
   OwnPasswordChange,
 } from '@rotor/rotation-core';
 import type { Client } from 'pg';
+import { PostgresRoleError, PostgresServerReplyError } from './errors';
 import { classifyPostgresConnectError, closePostgres, connectPostgres } from './postgres-connection';
 import { postgresPrivilegeEscalations, postgresSuperuserPrivilegeProblems } from './postgres-privileges';
 import {
@@ -71,7 +72,7 @@ export const postgresEngine: DatabaseEngine<Client> = {
   ): Promise<AlternateUserOutcome> {
     const { originalUsername: original, cloneUsername: clone, username } = change;
     if (username !== original && username !== clone) {
-      throw new Error(
+      throw new PostgresRoleError(
         `user ${JSON.stringify(username)} is neither the original ${JSON.stringify(original)} nor its clone`,
       );
     }
@@ -101,8 +102,9 @@ async function upsertInTransaction(
   const originalRole = roles.rows.find((r) => r.rolname === original);
   const cloneRole = roles.rows.find((r) => r.rolname === clone);
   if (!originalRole) {
-    throw new Error(
+    throw new PostgresRoleError(
       `the original role ${JSON.stringify(original)} does not exist; the clone mirrors it, so it must exist first`,
+      { username },
     );
   }
 
@@ -180,7 +182,7 @@ async function serverPasswordFacts(client: Client): Promise<ServerPasswordFacts>
             current_setting('scram_iterations', true) AS iterations`,
   );
   const row = result.rows[0];
-  if (!row) throw new Error('the server returned no settings row');
+  if (!row) throw new PostgresServerReplyError('the server returned no settings row');
   const iterations = row.iterations === null ? Number.NaN : Number(row.iterations);
   return {
     versionNum: Number(row.version),

@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { PostgresServerReplyError } from './errors';
 
 /** PostgreSQL 16 made granting a role need ADMIN OPTION on it, even with CREATEROLE. */
 const ADMIN_OPTION_VERSION = 160000;
@@ -26,7 +27,7 @@ export async function postgresSuperuserPrivilegeProblems(
        FROM pg_roles WHERE rolname = current_user`,
   );
   const me = self.rows[0];
-  if (me === undefined) throw new Error('the current role is not in pg_roles');
+  if (me === undefined) throw new PostgresServerReplyError('the current role is not in pg_roles');
   if (me.rolsuper) return [];
   const who = JSON.stringify(me.rolname);
   const version = Number(me.version);

@@ -1,4 +1,5 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { PostgresStatementError } from './errors';
 import { saslprep } from './saslprep';
 
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are silently truncated by the server. */
@@ -14,11 +15,11 @@ const SCRAM_SALT_BYTES = 16;
  * rather than letting the server truncate them into another role's name.
  */
 export function quoteIdent(name: string): string {
-  if (name.length === 0) throw new Error('an identifier cannot be empty');
-  if (name.includes('\0')) throw new Error('an identifier cannot contain a NUL character');
+  if (name.length === 0) throw new PostgresStatementError('an identifier cannot be empty');
+  if (name.includes('\0')) throw new PostgresStatementError('an identifier cannot contain a NUL character');
   const bytes = Buffer.byteLength(name, 'utf8');
   if (bytes > MAX_IDENTIFIER_BYTES) {
-    throw new Error(
+    throw new PostgresStatementError(
       `the name is ${bytes} bytes long; PostgreSQL would truncate it to ${MAX_IDENTIFIER_BYTES} bytes`,
     );
   }
@@ -31,7 +32,8 @@ export function quoteIdent(name: string): string {
  * whatever `standard_conforming_strings` is, so the result never depends on session settings.
  */
 export function quoteLiteral(value: string): string {
-  if (value.includes('\0')) throw new Error('a string literal cannot contain a NUL character');
+  if (value.includes('\0'))
+    throw new PostgresStatementError('a string literal cannot contain a NUL character');
   const quoted = value.replaceAll("'", "''");
   return value.includes('\\') ? `E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
 }
@@ -48,8 +50,9 @@ export function scramSha256Verifier(
 ): string {
   const salt = options.salt ?? randomBytes(SCRAM_SALT_BYTES);
   const iterations = options.iterations ?? DEFAULT_SCRAM_ITERATIONS;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new Error('SCRAM iterations must be positive');
-  if (salt.length === 0) throw new Error('a SCRAM salt cannot be empty');
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new PostgresStatementError('SCRAM iterations must be positive');
+  if (salt.length === 0) throw new PostgresStatementError('a SCRAM salt cannot be empty');
   const salted = pbkdf2Sync(saslprep(password), salt, iterations, 32, 'sha256');
   const clientKey = createHmac('sha256', salted).update('Client Key').digest();
   const storedKey = createHash('sha256').update(clientKey).digest();

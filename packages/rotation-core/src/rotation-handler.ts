@@ -50,7 +50,7 @@ export function createStepRuntime<C>(
   options: RotationHandlerOptions = {},
 ): StepRuntime<C> {
   const env = options.env ?? process.env;
-  const config = loadRotationConfig(engine as DatabaseEngine, env);
+  const config = loadRotationConfig(engine, env);
   const strategy: RotationStrategy =
     strategyName === 'single-user' ? new SingleUserStrategy() : new AlternatingUsersStrategy();
   const baseLog = new Logger({

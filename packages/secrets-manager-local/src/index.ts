@@ -17,7 +17,7 @@ export {
   seededRandom,
 } from './fault-injector';
 export type { LambdaModuleSpec, RotationEvent, RotationFunction } from './rotation-event';
-export type { RotationPlan } from './secret-store';
+export type { RotationPlan } from './rotation-lifecycle';
 export { SecretStore } from './secret-store';
 export { SecretsManagerLocal, type SecretsManagerLocalOptions } from './secrets-manager-local';
 export * as zipFormat from './zip-format';

@@ -1,7 +1,9 @@
 import { invalidRequest } from './errors';
 import { InputReader, type JsonObject } from './input-reader';
+import type { RotateSecretInput } from './operation-inputs';
 import { generatePassword } from './password-generator';
-import type { Response, RotateSecretInput, SecretStore } from './secret-store';
+import type { SecretStore } from './secret-store';
+import type { Response } from './secret-views';
 
 /** One Secrets Manager operation: a parsed JSON request body in, a response object out. */
 export type Operation = (body: JsonObject) => Response | Promise<Response>;

@@ -1,5 +1,6 @@
 import type { RotationEvent } from './rotation-event';
-import type { RotationPlan, SecretStore } from './secret-store';
+import type { RotationPlan } from './rotation-lifecycle';
+import type { SecretStore } from './secret-store';
 
 const FULL_STEPS: RotationEvent['Step'][] = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
 

@@ -4,10 +4,12 @@ import { lambdaFunctionArn } from './arn';
 import { type FaultConfig, FaultInjector } from './fault-injector';
 import { createSecretsManagerServer } from './http-server';
 import { LambdaRegistry } from './lambda-registry';
+import type { RotateSecretInput } from './operation-inputs';
 import { createOperations } from './operations';
 import type { LambdaModuleSpec, RotationFunction } from './rotation-event';
 import { runRotation } from './rotation-runner';
-import { type Response, type RotateSecretInput, SecretStore } from './secret-store';
+import { SecretStore } from './secret-store';
+import type { Response } from './secret-views';
 import { loadState, StateFileWriter } from './state-file';
 
 export interface SecretsManagerLocalOptions {

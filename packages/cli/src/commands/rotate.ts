@@ -5,7 +5,6 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { EngineModule } from '@rotor/rotation-core';
 import {
-  type DatabaseEngine,
   type LocalRotationResult,
   RotationError,
   type RotationStep,
@@ -137,7 +136,7 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
         }
 
         const started = Date.now();
-        const result = await rotateLocally(engine as DatabaseEngine, strategy, {
+        const result = await rotateLocally(engine, strategy, {
           secretId: before.arn,
           client,
           env: process.env,

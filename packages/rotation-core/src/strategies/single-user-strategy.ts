@@ -1,6 +1,6 @@
 import type { LoginAttempt } from '../database-login';
 import type { DatabaseEngine } from '../engine';
-import { DatabaseChangeError, LoginFailedError, UnsafeRotationError } from '../errors';
+import { DatabaseChangeError, LoginFailedError, RotationError, UnsafeRotationError } from '../errors';
 import { describeError } from '../redactor';
 import { type DatabaseSecret, type SecretRules, sameEndpoint } from '../secret-value';
 import {
@@ -79,6 +79,8 @@ export class SingleUserStrategy implements RotationStrategy {
         { log: ctx.log, env: ctx.config.env, deadline: ctx.deadline },
       );
     } catch (error) {
+      // An engine's typed error already names the problem; anything else is the database's refusal.
+      if (error instanceof RotationError) throw error;
       const e = describeError(error, ctx.redactor);
       throw new DatabaseChangeError(
         `the database refused the password change: ${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message}`,

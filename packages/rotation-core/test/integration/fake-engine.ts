@@ -12,6 +12,8 @@ export interface FakeDatabase {
   attempts: { username: string; tls: boolean }[];
   /** When set, the next connect fails with this message (which may echo a secret, as some drivers do). */
   failNextConnectWith?: string;
+  /** When set, changing a password (own or as the superuser) throws this error. */
+  failChangesWith?: Error;
 }
 
 export interface FakeConnection {
@@ -60,9 +62,11 @@ export function fakeEngine(db: FakeDatabase): DatabaseEngine<FakeConnection> {
     classifyConnectError: (error) => (error instanceof FakeError ? error.kind : 'other'),
     async runTestQuery() {},
     async setOwnPassword(connection, change) {
+      if (db.failChangesWith) throw db.failChangesWith;
       db.users.set(connection.username, change.newPassword);
     },
     async upsertAlternateUser(_superuser, change) {
+      if (db.failChangesWith) throw db.failChangesWith;
       const created = !db.users.has(change.cloneUsername);
       db.users.set(change.username, change.newPassword);
       return { created, privilegeChanges: [] };

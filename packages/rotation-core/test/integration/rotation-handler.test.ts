@@ -6,7 +6,13 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerLocal } from '@rotor/secrets-manager-local';
-import { ConfigurationError, createRotationHandler, rotateLocally, type StrategyName } from '../../src';
+import {
+  ConfigurationError,
+  createRotationHandler,
+  DatabaseChangeError,
+  rotateLocally,
+  type StrategyName,
+} from '../../src';
 import { type FakeDatabase, fakeDatabase, fakeEngine } from './fake-engine';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -242,4 +248,39 @@ describe('rotateLocally (rotor rotate)', () => {
       }),
     ).rejects.toThrow(/a previous rotation isn't complete/);
   });
+});
+
+describe("an engine's errors", () => {
+  /** What an engine package declares for a precondition it checks itself. */
+  class FakeRoleError extends DatabaseChangeError {
+    override name = 'FakeRoleError';
+  }
+
+  const rotateWithFailingChange = async (strategy: StrategyName, failure: Error) => {
+    const s = await setup(strategy, { ssl: false });
+    s.db.failChangesWith = failure;
+    return rotateLocally(fakeEngine(s.db), strategy, {
+      secretId: s.arn,
+      client: sdk,
+      logSink: () => undefined,
+    });
+  };
+
+  it.each<StrategyName>(['single-user', 'alternating-users'])(
+    '%s: a typed engine error reaches the caller as it was thrown',
+    async (strategy) => {
+      const failure = new FakeRoleError('the original role "app" does not exist');
+      await expect(rotateWithFailingChange(strategy, failure)).rejects.toBe(failure);
+    },
+  );
+
+  it.each<StrategyName>(['single-user', 'alternating-users'])(
+    "%s: a driver's plain error becomes a DatabaseChangeError that keeps it as cause",
+    async (strategy) => {
+      const failure = new Error('permission denied');
+      const rejection = rotateWithFailingChange(strategy, failure);
+      await expect(rejection).rejects.toBeInstanceOf(DatabaseChangeError);
+      await expect(rejection).rejects.toMatchObject({ name: 'DatabaseChangeError', cause: failure });
+    },
+  );
 });
