@@ -71,6 +71,7 @@ const NETWORK_MESSAGES = [
 export const postgresEngine: DatabaseEngine<Client> = {
   family: 'postgres',
   engineNames: ['postgres', 'aurora-postgresql'],
+  managedSecretResolutions: ['rds-instance', 'rds-cluster'],
   defaultPort: 5432,
   defaultDbname: 'postgres',
   defaultExcludeCharacters: ':/@"\'\\',

@@ -6,6 +6,7 @@ import {
   SecretStateError,
   UnsafeRotationError,
 } from '../errors';
+import { resolveStepSuperuser } from '../managed-secrets/step-superuser';
 import { describeError } from '../redactor';
 import {
   alternateUsername,
@@ -141,17 +142,5 @@ async function readSuperuser<C>(ctx: StepContext<C>, current: DatabaseSecret): P
     ctx.errorContext,
   );
   ctx.redactor.remember(superuser.password, value.secretString);
-  if (superuser.host === '') {
-    throw new SecretFormatError(
-      `${what} has no "host" key; add host (and port) to it. Secrets created by RDS-managed master passwords are not supported as superuser secrets yet`,
-      ctx.errorContext,
-    );
-  }
-  if (!sameHost(superuser.host, current.host)) {
-    throw new UnsafeRotationError(
-      `${what} is for host ${superuser.host} but the rotated secret is for host ${current.host}; the superuser must be for the same database`,
-      ctx.errorContext,
-    );
-  }
-  return superuser;
+  return (await resolveStepSuperuser(ctx, current, superuser, arn)).superuser;
 }
