@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lambdaFunctionArn } from './arn';
+import { controlPlaneRoute } from './control-plane/control-plane-routes';
+import { buildTopology, type Topology, type TopologyInput } from './control-plane/topology';
 import { createSecretsManagerServer } from './http-server';
 import { LambdaRegistry } from './lambda-registry';
 import { createOperations } from './operations';
@@ -25,6 +27,11 @@ export interface SecretsManagerLocalOptions {
   rotation?: 'sync' | 'async';
   /** Persist secrets to this JSON file and load them from it at start. */
   stateFile?: string;
+  /**
+   * The databases the emulated RDS, Redshift and Redshift Serverless APIs report (served on the
+   * same endpoint); empty by default, so every identifier is unknown.
+   */
+  topology?: TopologyInput;
   /** Where diagnostic lines (failed rotation steps, internal errors) go; default stderr. */
   log?: (line: string) => void;
 }
@@ -40,6 +47,14 @@ export class SecretsManagerLocal {
   readonly accountId: string;
   /** The store behind the server, for tests that want to look underneath the wire. */
   readonly store: SecretStore;
+  /** Replaces the control-plane topology (validated; a bad one throws UsageError). */
+  replaceTopology: (input: TopologyInput) => Topology = () => {
+    throw new Error('not started');
+  };
+  /** The control-plane topology as served, with ARNs. */
+  topology: () => Topology = () => {
+    throw new Error('not started');
+  };
   private readonly running = new Set<Promise<boolean>>();
   private stopping: Promise<void> | undefined;
 
@@ -86,7 +101,12 @@ export class SecretsManagerLocal {
       if (!instance) throw new Error('RotateSecret arrived before the server finished starting.');
       return instance.rotate(input, options.rotation ?? 'sync', log);
     };
-    const server = createSecretsManagerServer(createOperations(store, rotate), log);
+    let topology = buildTopology(options.topology ?? {}, region, accountId);
+    const server = createSecretsManagerServer(
+      createOperations(store, rotate),
+      log,
+      controlPlaneRoute(() => topology, log),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {
@@ -96,6 +116,11 @@ export class SecretsManagerLocal {
     });
     endpoint = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`;
     instance = new SecretsManagerLocal(server, store, lambdas, stateWriter, endpoint);
+    instance.replaceTopology = (input) => {
+      topology = buildTopology(input, region, accountId);
+      return topology;
+    };
+    instance.topology = () => topology;
     return instance;
   }
 
@@ -163,6 +188,10 @@ function lambdaDefaultEnv(endpoint: string, region: string): Record<string, stri
     AWS_SESSION_TOKEN: 'local-emulator-session',
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs',
     SECRETS_MANAGER_ENDPOINT: endpoint,
+    // Superuser resolution asks the emulated control planes, never the real ones.
+    ROTOR_RDS_ENDPOINT: endpoint,
+    ROTOR_REDSHIFT_ENDPOINT: endpoint,
+    ROTOR_REDSHIFT_SERVERLESS_ENDPOINT: endpoint,
   };
 }
 

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     accountId: options.accountId,
     rotation: options.rotation,
     stateFile: options.stateFile,
+    topology: options.topology,
   });
   for (const lambda of options.lambdas) {
     const arn = lambda.arn.startsWith('arn:') ? lambda.arn : server.lambdaArn(lambda.arn);
