@@ -34,6 +34,16 @@ interface SdkClient {
 
 const clients = new Map<string, SdkClient>();
 
+// Loaded on first use only: `require` inside a function keeps each SDK out of the cold start, in
+// the bundle (esbuild evaluates a bundled module when it is first required) and under node alike.
+type Rds = typeof import('@aws-sdk/client-rds');
+type Redshift = typeof import('@aws-sdk/client-redshift');
+type RedshiftServerless = typeof import('@aws-sdk/client-redshift-serverless');
+const loadRds = (): Rds => require('@aws-sdk/client-rds') as Rds;
+const loadRedshift = (): Redshift => require('@aws-sdk/client-redshift') as Redshift;
+const loadRedshiftServerless = (): RedshiftServerless =>
+  require('@aws-sdk/client-redshift-serverless') as RedshiftServerless;
+
 /**
  * The real AWS SDK clients. Each SDK package is loaded on the first call that needs it, so a
  * rotation whose superuser secret is complete never loads (or pays the start-up cost of) any of
@@ -48,7 +58,7 @@ export class AwsControlPlane implements ControlPlane {
   ) {}
 
   async describeDbInstances(identifier?: string): Promise<DbInstanceInfo[]> {
-    const sdk = await import('@aws-sdk/client-rds');
+    const sdk = loadRds();
     const client = await this.client('rds', () => new sdk.RDSClient(this.options('rds')));
     const out: DbInstanceInfo[] = [];
     let marker: string | undefined;
@@ -82,7 +92,7 @@ export class AwsControlPlane implements ControlPlane {
   }
 
   async describeDbClusters(identifier?: string): Promise<DbClusterInfo[]> {
-    const sdk = await import('@aws-sdk/client-rds');
+    const sdk = loadRds();
     const client = await this.client('rds', () => new sdk.RDSClient(this.options('rds')));
     const out: DbClusterInfo[] = [];
     let marker: string | undefined;
@@ -117,7 +127,7 @@ export class AwsControlPlane implements ControlPlane {
   }
 
   async describeRedshiftClusters(identifier: string): Promise<EndpointInfo[]> {
-    const sdk = await import('@aws-sdk/client-redshift');
+    const sdk = loadRedshift();
     const client = await this.client('redshift', () => new sdk.RedshiftClient(this.options('redshift')));
     const out: EndpointInfo[] = [];
     let marker: string | undefined;
@@ -146,7 +156,7 @@ export class AwsControlPlane implements ControlPlane {
   }
 
   async listNamespaces(): Promise<NamespaceInfo[]> {
-    const sdk = await import('@aws-sdk/client-redshift-serverless');
+    const sdk = loadRedshiftServerless();
     const client = await this.client(
       'redshiftServerless',
       () => new sdk.RedshiftServerlessClient(this.options('redshiftServerless')),
@@ -168,7 +178,7 @@ export class AwsControlPlane implements ControlPlane {
   }
 
   async listWorkgroups(): Promise<WorkgroupInfo[]> {
-    const sdk = await import('@aws-sdk/client-redshift-serverless');
+    const sdk = loadRedshiftServerless();
     const client = await this.client(
       'redshiftServerless',
       () => new sdk.RedshiftServerlessClient(this.options('redshiftServerless')),

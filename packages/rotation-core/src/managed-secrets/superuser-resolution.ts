@@ -2,7 +2,7 @@ import type { DatabaseEngine } from '../engine';
 import { type RotationErrorContext, UnsafeRotationError } from '../errors';
 import { type DatabaseSecret, sameHost } from '../secret-value';
 import type { ControlPlane, DbClusterInfo, DbInstanceInfo, EndpointInfo } from './control-plane';
-import { SuperuserResolutionError } from './resolution-errors';
+import { ControlPlaneError, SuperuserResolutionError } from './resolution-errors';
 
 /** The APIs a superuser secret that the database service manages can be resolved through. */
 export type ManagedSecretResolution =
@@ -63,11 +63,23 @@ export async function resolveSuperuserTarget(input: SuperuserResolutionInput): P
   if (superuser.host !== '') {
     const target: SuperuserTarget = { superuser, resolution: 'complete-secret' };
     if (sameHost(superuser.host, user.host)) return target;
-    const primary = supported.some((r) => r.startsWith('rds-'))
-      ? await primaryByEndpoint(input.controlPlane(undefined), superuser.host, supported)
-      : undefined;
+    if (!supported.some((r) => r.startsWith('rds-')))
+      throw notSameDatabase(input, superuser.host, `${input.engine.family} has no read replicas to match`);
+    let primary: Primary | undefined;
+    try {
+      primary = await primaryByEndpoint(input.controlPlane(undefined), superuser.host, supported);
+    } catch (error) {
+      // A database outside RDS, or a function without rds:Describe* permissions: the hosts
+      // simply differ, as before replicas were accepted.
+      if (!(error instanceof ControlPlaneError)) throw error;
+      throw notSameDatabase(
+        input,
+        superuser.host,
+        `RDS could not be asked whether it is a read replica (${error.detail})`,
+      );
+    }
     if (!primary)
-      throw notSameDatabase(input, superuser.host, 'no RDS instance or cluster has that endpoint');
+      throw notSameDatabase(input, superuser.host, 'no RDS DB instance or cluster has that endpoint');
     return { ...target, found: describePrimary(primary), replica: await replicaOf(input, primary) };
   }
 
