@@ -1,4 +1,11 @@
 import { ENGINE_PACKAGES } from '../packaging/engine-packages';
+import {
+  MANAGED_SUPERUSER_PARAMETER,
+  type ManagedSecretService,
+  managedSuperuserConditions,
+  managedSuperuserParameter,
+  managedSuperuserStatements,
+} from './managed-superuser-permissions';
 
 /** What differs between engines' templates; everything else is shared. */
 export interface EngineTemplateSettings {
@@ -9,6 +16,8 @@ export interface EngineTemplateSettings {
   readonly excludeCharacters: string;
   /** Engine-only environment variables, each exposed as a parameter. */
   readonly extraSettings: readonly EnvironmentParameter[];
+  /** Services whose managed superuser secrets (and read replicas) the engine resolves. */
+  readonly managedSecretServices: readonly ManagedSecretService[];
 }
 
 interface EnvironmentParameter {
@@ -23,11 +32,18 @@ interface EnvironmentParameter {
 }
 
 export const ENGINE_TEMPLATES: readonly EngineTemplateSettings[] = [
-  { engine: 'postgres', title: 'PostgreSQL (RDS, Aurora)', excludeCharacters: ':/@"\'\\', extraSettings: [] },
+  {
+    engine: 'postgres',
+    title: 'PostgreSQL (RDS, Aurora)',
+    excludeCharacters: ':/@"\'\\',
+    extraSettings: [],
+    managedSecretServices: ['rds'],
+  },
   {
     engine: 'mysql',
     title: 'MySQL and MariaDB (RDS, Aurora)',
     excludeCharacters: '/@"\'\\',
+    managedSecretServices: ['rds'],
     extraSettings: [
       {
         parameter: 'UsernameCharacterLimit',
@@ -180,6 +196,7 @@ export function rotationTemplate(settings: EngineTemplateSettings): Template {
       AllowedPattern: `^$|${SECRET_ARN_PATTERN}`,
       Description: "alternating-users only: full ARN of the superuser secret (the secret JSON's masterarn).",
     },
+    [MANAGED_SUPERUSER_PARAMETER]: managedSuperuserParameter(settings.managedSecretServices),
     KmsKeyArns: {
       Type: 'CommaDelimitedList',
       Default: '',
@@ -278,6 +295,7 @@ export function rotationTemplate(settings: EngineTemplateSettings): Template {
       Action: 'secretsmanager:GetSecretValue',
       Resource: ref('SuperuserSecretArn'),
     }),
+    ...managedSuperuserStatements(settings.managedSecretServices),
     ifThen('HasKmsKeys', {
       Sid: 'DecryptAndEncryptTheSecrets',
       Effect: 'Allow',
@@ -304,6 +322,7 @@ export function rotationTemplate(settings: EngineTemplateSettings): Template {
               'SecretArn',
               'Strategy',
               'SuperuserSecretArn',
+              MANAGED_SUPERUSER_PARAMETER,
               'KmsKeyArns',
               'RotationSchedule',
               'RotationWindow',
@@ -332,6 +351,7 @@ export function rotationTemplate(settings: EngineTemplateSettings): Template {
       HasSecretsManagerEndpoint: notBlank('SecretsManagerEndpoint'),
       HasRotationSchedule: notBlank('RotationSchedule'),
       HasRotationWindow: notBlank('RotationWindow'),
+      ...managedSuperuserConditions(settings.managedSecretServices),
     },
     Resources: {
       RotationLogGroup: {

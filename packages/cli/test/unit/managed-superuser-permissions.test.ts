@@ -1,0 +1,39 @@
+import { ENGINE_TEMPLATES, rotationTemplate } from '../../src/deploy/template';
+
+type Obj = Record<string, unknown>;
+
+test.each(ENGINE_TEMPLATES.map((t) => [t.engine, t] as const))(
+  '%s: rds:Describe* only when ManagedSuperuserSecret is rds, scoped to the account and region',
+  (_engine, settings) => {
+    const template = rotationTemplate(settings) as Obj;
+    const parameters = template.Parameters as Obj;
+    expect(parameters.ManagedSuperuserSecret).toMatchObject({
+      Default: 'none',
+      AllowedValues: ['none', 'rds'],
+    });
+    expect((template.Conditions as Obj).SuperuserManagedByRds).toEqual({
+      'Fn::Equals': [{ Ref: 'ManagedSuperuserSecret' }, 'rds'],
+    });
+    const text = JSON.stringify(template);
+    // Every rds: action sits inside the conditional statement, nowhere else.
+    expect(text.match(/"rds:Describe/g)).toHaveLength(2);
+    const role = (template.Resources as Obj).RotationFunctionRole as Obj;
+    const statements = JSON.stringify((role.Properties as Obj).Policies);
+    const conditional = {
+      'Fn::If': [
+        'SuperuserManagedByRds',
+        {
+          Sid: 'FindTheDatabaseOfAManagedSuperuserSecret',
+          Effect: 'Allow',
+          Action: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
+          Resource: [
+            { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*' },
+            { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*' },
+          ],
+        },
+        { Ref: 'AWS::NoValue' },
+      ],
+    };
+    expect(statements).toContain(JSON.stringify(conditional));
+  },
+);
