@@ -2,6 +2,10 @@ import { ENGINE_TEMPLATES, rotationTemplate } from '../../src/deploy/template';
 
 type Obj = Record<string, unknown>;
 
+// CloudFormation's own placeholders, as template.ts writes them.
+const v = (name: string) => `$\{${name}}`;
+const ACCOUNT_RDS = `arn:${v('AWS::Partition')}:rds:${v('AWS::Region')}:${v('AWS::AccountId')}`;
+
 test.each(ENGINE_TEMPLATES.map((t) => [t.engine, t] as const))(
   '%s: rds:Describe* only when ManagedSuperuserSecret is rds, scoped to the account and region',
   (_engine, settings) => {
@@ -26,10 +30,7 @@ test.each(ENGINE_TEMPLATES.map((t) => [t.engine, t] as const))(
           Sid: 'FindTheDatabaseOfAManagedSuperuserSecret',
           Effect: 'Allow',
           Action: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
-          Resource: [
-            { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*' },
-            { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*' },
-          ],
+          Resource: [{ 'Fn::Sub': `${ACCOUNT_RDS}:db:*` }, { 'Fn::Sub': `${ACCOUNT_RDS}:cluster:*` }],
         },
         { Ref: 'AWS::NoValue' },
       ],
