@@ -1,7 +1,7 @@
 import type { DatabaseSecret } from '../secret-value';
 import { parseDatabaseSecret } from '../secret-value';
 import type { StepContext } from '../strategies/rotation-strategy';
-import { AwsControlPlane } from './aws-control-plane';
+import { AwsControlPlane, CONTROL_PLANE_ENDPOINT_VARIABLES } from './aws-control-plane';
 import type { ControlPlane } from './control-plane';
 import { resolveSuperuserTarget, type SuperuserTarget } from './superuser-resolution';
 
@@ -24,6 +24,7 @@ export async function resolveStepSuperuser<C>(
     tags: async () => (await ctx.secrets.describe(superuserArn)).tags,
     controlPlane: (region) => controlPlaneFor(ctx, region ?? regionOf(superuserArn)),
     errorContext: ctx.errorContext,
+    anyHostMayBeRds: Boolean(ctx.config.env[CONTROL_PLANE_ENDPOINT_VARIABLES.rds]),
   });
   if (target.resolution !== 'complete-secret' || target.replica) {
     ctx.log.info('superuser resolved', {

@@ -44,6 +44,8 @@ export interface SuperuserResolutionInput {
   readonly tags: () => Promise<readonly { readonly key: string; readonly value: string }[]>;
   /** The control plane of a region (the database ARN's, else the function's). */
   readonly controlPlane: (region: string | undefined) => ControlPlane;
+  /** Ask RDS about a complete superuser secret's host even when it is not an `*.rds.amazonaws.com` name. */
+  readonly anyHostMayBeRds?: boolean;
   readonly errorContext: RotationErrorContext;
 }
 
@@ -65,6 +67,14 @@ export async function resolveSuperuserTarget(input: SuperuserResolutionInput): P
     if (sameHost(superuser.host, user.host)) return target;
     if (!supported.some((r) => r.startsWith('rds-')))
       throw notSameDatabase(input, superuser.host, `${input.engine.family} has no read replicas to match`);
+    // Only an RDS endpoint can have RDS read replicas; a self-hosted database costs no API call
+    // (unless the RDS endpoint is overridden, as with the local emulator).
+    if (!input.anyHostMayBeRds && !isRdsEndpoint(superuser.host))
+      throw notSameDatabase(
+        input,
+        superuser.host,
+        'it is not an RDS endpoint, so the rotated host cannot be its read replica',
+      );
     let primary: Primary | undefined;
     try {
       primary = await primaryByEndpoint(input.controlPlane(undefined), superuser.host, supported);
@@ -312,4 +322,11 @@ function describePrimary(primary: Primary): string {
 
 function addressOf(w: { address?: string; port?: number }): { address?: string; port?: number } {
   return { ...(w.address ? { address: w.address } : {}), ...(w.port ? { port: w.port } : {}) };
+}
+
+function isRdsEndpoint(host: string): boolean {
+  return (
+    /\.rds\.amazonaws\.com(\.cn)?\.?$/i.test(host) ||
+    /\.rds\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\.?$/i.test(host)
+  );
 }

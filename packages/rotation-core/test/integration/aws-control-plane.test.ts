@@ -74,6 +74,7 @@ const resolve = (
     tags: async () => Object.entries(tags).map(([key, value]) => ({ key, value })),
     controlPlane: (region) => new AwsControlPlane(region ?? 'us-east-1', env, Deadline.after(20_000), {}),
     errorContext: {},
+    anyHostMayBeRds: true,
   });
 
 test('a Redshift cluster tag resolves through DescribeClusters with the last ARN segment', async () => {

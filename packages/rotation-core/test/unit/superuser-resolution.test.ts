@@ -174,3 +174,30 @@ test('a host that is no replica of the superuser database is an UnsafeRotationEr
     message: expect.stringMatching(/has read replicas only at main-ro\.example/),
   });
 });
+
+test('a complete secret on a host that is not an RDS endpoint is refused without asking RDS', async () => {
+  const calls: string[] = [];
+  await expect(
+    run({}, { host: 'replica.self-hosted.example' }, { host: 'db.self-hosted.example' }, calls),
+  ).rejects.toMatchObject({
+    name: 'UnsafeRotationError',
+    message: expect.stringContaining('it is not an RDS endpoint'),
+  });
+  expect(calls).toEqual([]);
+});
+
+test('a complete secret on an RDS endpoint is matched by listing instances', async () => {
+  const calls: string[] = [];
+  await expect(
+    run(
+      {},
+      { host: 'other.abc.us-east-1.rds.amazonaws.com' },
+      { host: 'db.abc.us-east-1.rds.amazonaws.com' },
+      calls,
+    ),
+  ).rejects.toMatchObject({
+    name: 'UnsafeRotationError',
+    message: expect.stringContaining('no RDS DB instance or cluster has that endpoint'),
+  });
+  expect(calls).toEqual(['instances *', 'clusters *']);
+});
