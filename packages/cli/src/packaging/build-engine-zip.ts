@@ -2,7 +2,7 @@ import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PackagingError } from '../errors';
-import { bundleHandlers } from './bundle-handlers';
+import { bundleHandlers, CONTROL_PLANE_SDK_ENTRY, controlPlaneSdkEntryPoint } from './bundle-handlers';
 import { handlerEntryPoint, STRATEGIES } from './engine-packages';
 import { rdsCaBundlePem } from './rds-ca-bundle';
 import { writeZip, type ZipInputEntry } from './zip-writer';
@@ -28,13 +28,15 @@ export interface BuiltZip {
 
 /**
  * Writes `rotor-<engine>.zip`: one bundled handler per strategy (`single-user.js`,
- * `alternating-users.js`, each exporting `handler`) and the RDS CA certificates. The same commit
+ * `alternating-users.js`, each exporting `handler`), the control-plane SDK clients they load only
+ * for managed superuser secrets (`control-plane-sdk.js`), and the RDS CA certificates. The same commit
  * always gives the same bytes.
  */
 export async function buildEngineZip(options: BuildEngineZipOptions): Promise<BuiltZip> {
-  const entryPoints = Object.fromEntries(
-    STRATEGIES.map((s) => [s, handlerEntryPoint(options.packageDir, s)]),
-  );
+  const entryPoints = {
+    ...Object.fromEntries(STRATEGIES.map((s) => [s, handlerEntryPoint(options.packageDir, s)])),
+    [CONTROL_PLANE_SDK_ENTRY]: controlPlaneSdkEntryPoint(options.packageDir),
+  };
   const bundled = await bundleHandlers({
     entryPoints,
     workingDirectory: options.repoRoot,

@@ -44,7 +44,7 @@ export async function bundleHandlers(options: BundleOptions): Promise<BundledFil
       sourcemap: options.sourcemap ? 'linked' : false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [workspaceSources, withoutOptionalModules],
+      plugins: [workspaceSources, withoutOptionalModules, controlPlaneSdkAsOwnFile],
     });
   } catch (error) {
     throw new PackagingError(`esbuild failed: ${(error as Error).message}`, { cause: error });
@@ -114,13 +114,47 @@ const withoutOptionalModules: Plugin = {
   },
 };
 
+/**
+ * rotation-core requires its control-plane SDK module (RDS, Redshift, Redshift Serverless clients)
+ * only for a superuser secret the database service manages. In the bundle it stays a file of its
+ * own next to the handlers (entry point CONTROL_PLANE_SDK_ENTRY), so the handlers every rotation
+ * loads do not grow, and the zip carries one copy instead of one per handler.
+ */
+export const CONTROL_PLANE_SDK_ENTRY = 'control-plane-sdk';
+const CONTROL_PLANE_SDK_FILE = `./${CONTROL_PLANE_SDK_ENTRY}.js`;
+
+const controlPlaneSdkAsOwnFile: Plugin = {
+  name: 'rotor-control-plane-sdk-file',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/control-plane-sdk$/ }, (args) =>
+      /rotation-core[\\/](src|dist)[\\/]managed-secrets$/.test(args.resolveDir)
+        ? { path: CONTROL_PLANE_SDK_FILE, external: true }
+        : undefined,
+    );
+  },
+};
+
+/** The source of the control-plane SDK module, for its own entry point. */
+export function controlPlaneSdkEntryPoint(resolveFrom: string): string {
+  const packageJson = require.resolve('@rotor/rotation-core/package.json', { paths: [resolveFrom] });
+  const source = join(dirname(packageJson), 'src', 'managed-secrets', 'control-plane-sdk.ts');
+  return existsSync(source)
+    ? source
+    : join(dirname(packageJson), 'dist', 'managed-secrets', 'control-plane-sdk.js');
+}
+
 const BUILTINS = new Set(builtinModules);
 
 function checkExternals(metafile: Metafile): void {
   const externals = new Set<string>();
   for (const output of Object.values(metafile.outputs)) {
     for (const imp of output.imports) {
-      if (imp.external && !BUILTINS.has(imp.path.replace(/^node:/, ''))) externals.add(imp.path);
+      if (
+        imp.external &&
+        !BUILTINS.has(imp.path.replace(/^node:/, '')) &&
+        imp.path !== CONTROL_PLANE_SDK_FILE
+      )
+        externals.add(imp.path);
     }
   }
   if (externals.size > 0) {

@@ -9,7 +9,12 @@ import { findRepoRoot } from '../../src/packaging/repo-root';
 import { runCli } from '../../src/run-cli';
 
 const repoRoot = findRepoRoot(__dirname);
-const EXPECTED_ENTRIES = ['alternating-users.js', RDS_CA_BUNDLE_ENTRY, 'single-user.js'];
+const EXPECTED_ENTRIES = [
+  'alternating-users.js',
+  RDS_CA_BUNDLE_ENTRY,
+  'control-plane-sdk.js',
+  'single-user.js',
+];
 
 // Loads a handler in a new node process, from a directory with no node_modules above it, so a
 // missing bundled dependency fails here rather than in Lambda. Invoking it with an empty event
@@ -88,7 +93,12 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
       sourcemap: true,
     });
     expect(built.entries).toEqual(
-      [...EXPECTED_ENTRIES, 'alternating-users.js.map', 'single-user.js.map'].sort(),
+      [
+        ...EXPECTED_ENTRIES,
+        'alternating-users.js.map',
+        'control-plane-sdk.js.map',
+        'single-user.js.map',
+      ].sort(),
     );
     const unpacked = join(work, 'paths-unpacked');
     for (const entry of unzipToDirectory(readFileSync(built.file), unpacked)) {

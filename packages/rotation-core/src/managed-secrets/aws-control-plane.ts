@@ -34,15 +34,12 @@ interface SdkClient {
 
 const clients = new Map<string, SdkClient>();
 
-// Loaded on first use only: `require` inside a function keeps each SDK out of the cold start, in
-// the bundle (esbuild evaluates a bundled module when it is first required) and under node alike.
-type Rds = typeof import('@aws-sdk/client-rds');
-type Redshift = typeof import('@aws-sdk/client-redshift');
-type RedshiftServerless = typeof import('@aws-sdk/client-redshift-serverless');
-const loadRds = (): Rds => require('@aws-sdk/client-rds') as Rds;
-const loadRedshift = (): Redshift => require('@aws-sdk/client-redshift') as Redshift;
-const loadRedshiftServerless = (): RedshiftServerless =>
-  require('@aws-sdk/client-redshift-serverless') as RedshiftServerless;
+// Loaded on first use only, so a rotation that does not need them never reads them.
+type Sdk = typeof import('./control-plane-sdk');
+const sdk = (): Sdk => require('./control-plane-sdk') as Sdk;
+const loadRds = () => sdk().rds;
+const loadRedshift = () => sdk().redshift;
+const loadRedshiftServerless = () => sdk().redshiftServerless;
 
 /**
  * The real AWS SDK clients. Each SDK package is loaded on the first call that needs it, so a
