@@ -2,8 +2,8 @@ import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PackagingError } from '../errors';
-import { bundleHandlers, CONTROL_PLANE_SDK_ENTRY, controlPlaneSdkEntryPoint } from './bundle-handlers';
-import { handlerEntryPoint, STRATEGIES } from './engine-packages';
+import { bundleHandlers, type ControlPlaneSdk, controlPlaneSdkEntryPoint } from './bundle-handlers';
+import { ENGINE_PACKAGES, handlerEntryPoint, STRATEGIES } from './engine-packages';
 import { rdsCaBundlePem } from './rds-ca-bundle';
 import { writeZip, type ZipInputEntry } from './zip-writer';
 
@@ -29,13 +29,15 @@ export interface BuiltZip {
 /**
  * Writes `rotor-<engine>.zip`: one bundled handler per strategy (`single-user.js`,
  * `alternating-users.js`, each exporting `handler`), the control-plane SDK clients they load only
- * for managed superuser secrets (`control-plane-sdk.js`), and the RDS CA certificates. The same commit
+ * for managed superuser secrets (`rds-sdk.js`, ...: those the engine resolves with), and the RDS CA certificates. The same commit
  * always gives the same bytes.
  */
 export async function buildEngineZip(options: BuildEngineZipOptions): Promise<BuiltZip> {
   const entryPoints = {
     ...Object.fromEntries(STRATEGIES.map((s) => [s, handlerEntryPoint(options.packageDir, s)])),
-    [CONTROL_PLANE_SDK_ENTRY]: controlPlaneSdkEntryPoint(options.packageDir),
+    ...Object.fromEntries(
+      controlPlaneSdksFor(options.engine).map((sdk) => controlPlaneSdkEntryPoint(sdk, options.packageDir)),
+    ),
   };
   const bundled = await bundleHandlers({
     entryPoints,
@@ -51,6 +53,14 @@ export async function buildEngineZip(options: BuildEngineZipOptions): Promise<Bu
   const file = join(options.outDir, `rotor-${options.engine}.zip`);
   writeFileSync(file, archive);
   return { engine: options.engine, file, bytes: archive.length, entries: entries.map((e) => e.name).sort() };
+}
+
+/**
+ * The engine's control-plane SDK files; an engine outside ENGINE_PACKAGES (a test fixture) gets
+ * the RDS one, which every engine built on rotation-core may resolve with.
+ */
+function controlPlaneSdksFor(engine: string): readonly ControlPlaneSdk[] {
+  return ENGINE_PACKAGES.find((p) => p.engine === engine)?.controlPlaneSdks ?? ['rds'];
 }
 
 /**

@@ -115,32 +115,34 @@ const withoutOptionalModules: Plugin = {
 };
 
 /**
- * rotation-core requires its control-plane SDK module (RDS, Redshift, Redshift Serverless clients)
- * only for a superuser secret the database service manages. In the bundle it stays a file of its
- * own next to the handlers (entry point CONTROL_PLANE_SDK_ENTRY), so the handlers every rotation
- * loads do not grow, and the zip carries one copy instead of one per handler.
+ * rotation-core requires the control-plane SDK clients (RDS, Redshift, Redshift Serverless) only
+ * for a superuser secret the database service manages. In the bundle each stays a file of its own
+ * next to the handlers (`<name>-sdk.js`, built from controlPlaneSdkEntryPoint), so the handlers
+ * every rotation loads do not grow, and a zip carries only the clients its engine resolves with.
  */
-export const CONTROL_PLANE_SDK_ENTRY = 'control-plane-sdk';
-const CONTROL_PLANE_SDK_FILE = `./${CONTROL_PLANE_SDK_ENTRY}.js`;
+export type ControlPlaneSdk = 'rds' | 'redshift' | 'redshift-serverless';
+const CONTROL_PLANE_SDK = /^\.\/(rds|redshift|redshift-serverless)-sdk$/;
+const isControlPlaneSdkFile = (path: string) => /^\.\/(rds|redshift|redshift-serverless)-sdk\.js$/.test(path);
 
 const controlPlaneSdkAsOwnFile: Plugin = {
   name: 'rotor-control-plane-sdk-file',
   setup(b) {
-    b.onResolve({ filter: /^\.\/control-plane-sdk$/ }, (args) =>
+    b.onResolve({ filter: CONTROL_PLANE_SDK }, (args) =>
       /rotation-core[\\/](src|dist)[\\/]managed-secrets$/.test(args.resolveDir)
-        ? { path: CONTROL_PLANE_SDK_FILE, external: true }
+        ? { path: `${args.path}.js`, external: true }
         : undefined,
     );
   },
 };
 
-/** The source of the control-plane SDK module, for its own entry point. */
-export function controlPlaneSdkEntryPoint(resolveFrom: string): string {
+/** The entry-point name and source of a control-plane SDK file. */
+export function controlPlaneSdkEntryPoint(sdk: ControlPlaneSdk, resolveFrom: string): [string, string] {
   const packageJson = require.resolve('@rotor/rotation-core/package.json', { paths: [resolveFrom] });
-  const source = join(dirname(packageJson), 'src', 'managed-secrets', 'control-plane-sdk.ts');
-  return existsSync(source)
-    ? source
-    : join(dirname(packageJson), 'dist', 'managed-secrets', 'control-plane-sdk.js');
+  const source = join(dirname(packageJson), 'src', 'managed-secrets', `${sdk}-sdk.ts`);
+  return [
+    `${sdk}-sdk`,
+    existsSync(source) ? source : join(dirname(packageJson), 'dist', 'managed-secrets', `${sdk}-sdk.js`),
+  ];
 }
 
 const BUILTINS = new Set(builtinModules);
@@ -149,11 +151,7 @@ function checkExternals(metafile: Metafile): void {
   const externals = new Set<string>();
   for (const output of Object.values(metafile.outputs)) {
     for (const imp of output.imports) {
-      if (
-        imp.external &&
-        !BUILTINS.has(imp.path.replace(/^node:/, '')) &&
-        imp.path !== CONTROL_PLANE_SDK_FILE
-      )
+      if (imp.external && !BUILTINS.has(imp.path.replace(/^node:/, '')) && !isControlPlaneSdkFile(imp.path))
         externals.add(imp.path);
     }
   }

@@ -2,18 +2,24 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StrategyName } from '@rotor/rotation-core';
 import { PackagingError } from '../errors';
+import type { ControlPlaneSdk } from './bundle-handlers';
 
 /** An engine whose rotation functions ship as one zip, `rotor-<engine>.zip`. */
 export interface EnginePackage {
   readonly engine: string;
   /** The npm package holding `src/handlers/<strategy>.ts` (or, once published, `dist/handlers/<strategy>.js`). */
   readonly packageName: string;
+  /**
+   * Control-plane SDK clients the zip carries: those of the engine's managed superuser secret
+   * resolutions (its `managedSecretResolutions`), rds for RDS instances, Aurora and DocumentDB.
+   */
+  readonly controlPlaneSdks: readonly ControlPlaneSdk[];
 }
 
 /** The engines `rotor package` builds; sqlserver, redshift and documentdb join with one row each. */
 export const ENGINE_PACKAGES: readonly EnginePackage[] = [
-  { engine: 'postgres', packageName: '@rotor/postgres' },
-  { engine: 'mysql', packageName: '@rotor/mysql' },
+  { engine: 'postgres', packageName: '@rotor/postgres', controlPlaneSdks: ['rds'] },
+  { engine: 'mysql', packageName: '@rotor/mysql', controlPlaneSdks: ['rds'] },
 ];
 
 /** Every zip has one entry point per strategy, named after it: `single-user.handler`, ... */

@@ -9,12 +9,7 @@ import { findRepoRoot } from '../../src/packaging/repo-root';
 import { runCli } from '../../src/run-cli';
 
 const repoRoot = findRepoRoot(__dirname);
-const EXPECTED_ENTRIES = [
-  'alternating-users.js',
-  RDS_CA_BUNDLE_ENTRY,
-  'control-plane-sdk.js',
-  'single-user.js',
-];
+const EXPECTED_ENTRIES = ['alternating-users.js', RDS_CA_BUNDLE_ENTRY, 'rds-sdk.js', 'single-user.js'];
 
 // Loads a handler in a new node process, from a directory with no node_modules above it, so a
 // missing bundled dependency fails here rather than in Lambda. Invoking it with an empty event
@@ -81,6 +76,17 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
         error: 'InvalidEventError',
       });
     }
+    // The RDS client a managed superuser secret needs loads from its own file, outside any node_modules.
+    const sdk = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        'process.stdout.write(typeof require(process.argv[1]).DescribeDBInstancesCommand)',
+        join(unpacked, 'rds-sdk.js'),
+      ],
+      { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(sdk.stdout).toBe('function');
     const pem = readFileSync(join(unpacked, RDS_CA_BUNDLE_ENTRY), 'utf8');
     expect(pem.match(/-----BEGIN CERTIFICATE-----/g)?.length).toBeGreaterThan(10);
   });
@@ -93,12 +99,7 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
       sourcemap: true,
     });
     expect(built.entries).toEqual(
-      [
-        ...EXPECTED_ENTRIES,
-        'alternating-users.js.map',
-        'control-plane-sdk.js.map',
-        'single-user.js.map',
-      ].sort(),
+      [...EXPECTED_ENTRIES, 'alternating-users.js.map', 'rds-sdk.js.map', 'single-user.js.map'].sort(),
     );
     const unpacked = join(work, 'paths-unpacked');
     for (const entry of unzipToDirectory(readFileSync(built.file), unpacked)) {

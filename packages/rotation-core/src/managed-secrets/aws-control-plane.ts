@@ -35,11 +35,13 @@ interface SdkClient {
 const clients = new Map<string, SdkClient>();
 
 // Loaded on first use only, so a rotation that does not need them never reads them.
-type Sdk = typeof import('./control-plane-sdk');
-const sdk = (): Sdk => require('./control-plane-sdk') as Sdk;
-const loadRds = () => sdk().rds;
-const loadRedshift = () => sdk().redshift;
-const loadRedshiftServerless = () => sdk().redshiftServerless;
+type Rds = typeof import('./rds-sdk');
+type Redshift = typeof import('./redshift-sdk');
+type RedshiftServerless = typeof import('./redshift-serverless-sdk');
+const loadRds = (): Rds => require('./rds-sdk') as Rds;
+const loadRedshift = (): Redshift => require('./redshift-sdk') as Redshift;
+const loadRedshiftServerless = (): RedshiftServerless =>
+  require('./redshift-serverless-sdk') as RedshiftServerless;
 
 /**
  * The real AWS SDK clients. Each SDK package is loaded on the first call that needs it, so a
