@@ -72,6 +72,7 @@ interface UserAccount {
 export const mysqlEngine: DatabaseEngine<Connection> = {
   family: 'mysql',
   engineNames: ['mysql', 'aurora-mysql', 'mariadb'],
+  managedSecretResolutions: ['rds-instance', 'rds-cluster'],
   defaultPort: 3306,
   defaultExcludeCharacters: '/@"\'\\',
 

@@ -28,6 +28,7 @@ export const postgresEngine: DatabaseEngine<Client> = {
   family: 'postgres',
   engineNames: ['postgres', 'aurora-postgresql'],
   settings: [],
+  managedSecretResolutions: ['rds-instance', 'rds-cluster'],
   defaultPort: 5432,
   defaultDbname: 'postgres',
   defaultExcludeCharacters: ':/@"\'\\',

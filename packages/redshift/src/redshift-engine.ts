@@ -43,6 +43,7 @@ export function createRedshiftEngine(options: RedshiftEngineOptions = {}): Datab
   return {
     family: 'redshift',
     engineNames: ['redshift'],
+    managedSecretResolutions: ['redshift-cluster', 'redshift-serverless'],
     settings: [],
     defaultPort: REDSHIFT_PORT,
     defaultDbname: REDSHIFT_DEFAULT_DATABASE,

@@ -1,6 +1,7 @@
 import type { Deadline } from './deadline';
 import type { EngineSetting } from './engine-module';
 import type { Logger } from './logger';
+import type { ManagedSecretResolution } from './managed-secrets/superuser-resolution';
 import type { DatabaseSecret } from './secret-value';
 
 /**
@@ -26,6 +27,13 @@ export interface DatabaseEngine<Connection = unknown> {
   readonly defaultExcludeCharacters: string;
   /** Character classes every generated password must contain regardless of EXCLUDE_* (Redshift). */
   readonly requiredPasswordClasses?: readonly PasswordClass[];
+  /**
+   * Alternating users: the APIs through which a superuser secret that the database service
+   * manages (only `{username, password}`, tagged with its database) is resolved to a host, and
+   * through which a rotated secret on a read replica is matched to the superuser's database.
+   * Absent or empty: the superuser secret must hold host and port, on the same host.
+   */
+  readonly managedSecretResolutions?: readonly ManagedSecretResolution[];
   /** Longest username the engine accepts; core checks the alternate name against it. */
   maxUsernameLength(env: EngineEnvironment): number;
   /** The setting (environment variable) that raises maxUsernameLength, when there is one. */

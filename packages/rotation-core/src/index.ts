@@ -30,6 +30,30 @@ export {
 export { type LocalRotationOptions, type LocalRotationResult, rotateLocally } from './local-rotation';
 export type { LogFields, LogLevel, LogSink } from './logger';
 export { Logger } from './logger';
+export { AwsControlPlane, CONTROL_PLANE_ENDPOINT_VARIABLES } from './managed-secrets/aws-control-plane';
+export type {
+  ControlPlane,
+  DbClusterInfo,
+  DbInstanceInfo,
+  EndpointInfo,
+  NamespaceInfo,
+  WorkgroupInfo,
+} from './managed-secrets/control-plane';
+export {
+  ControlPlaneError,
+  SuperuserResolutionError,
+  type SuperuserResolutionProblem,
+} from './managed-secrets/resolution-errors';
+export {
+  type ControlPlaneService,
+  controlPlaneServices,
+  MANAGED_SECRET_TAGS,
+  MAX_DATABASE_ARN_LENGTH,
+  type ManagedSecretResolution,
+  resolveSuperuserTarget,
+  type SuperuserResolutionInput,
+  type SuperuserTarget,
+} from './managed-secrets/superuser-resolution';
 export type { PasswordPolicy } from './password';
 export { CHARACTER_CLASSES, generatePassword, MIN_PASSWORD_LENGTH, passwordPolicyProblems } from './password';
 export { describeError, isDistinctive, Redactor } from './redactor';

@@ -4,6 +4,7 @@ import type { Deadline } from './deadline';
 import type { DatabaseEngine } from './engine';
 import { type RotationErrorContext, SecretStateError } from './errors';
 import type { Logger } from './logger';
+import { loginAwaitingReplica } from './managed-secrets/replica-login';
 import { generatePassword } from './password';
 import type { Redactor } from './redactor';
 import type { RotationEvent } from './rotation-event';
@@ -144,7 +145,7 @@ export class RotationSteps<C> {
   private async testSecret(): Promise<void> {
     const { login, engine, log } = this.context;
     const pending = await this.readPending();
-    const connection = await login.login(pending, 'AWSPENDING');
+    const connection = await loginAwaitingReplica(this.context, pending);
     try {
       await engine.runTestQuery(connection);
     } finally {

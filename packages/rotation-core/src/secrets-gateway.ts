@@ -20,6 +20,8 @@ export interface SecretMetadata {
   readonly rotationEnabled: boolean;
   /** Version id → staging labels (deprecated versions are not listed by the service). */
   readonly versions: Readonly<Record<string, readonly string[]>>;
+  /** DescribeSecret `Tags` (empty when the secret has none). */
+  readonly tags: readonly { readonly key: string; readonly value: string }[];
 }
 
 export interface VersionSelector {
@@ -54,6 +56,7 @@ export class SecretsGateway {
       ...(out.ARN ? { arn: out.ARN } : {}),
       rotationEnabled: out.RotationEnabled === true,
       versions: out.VersionIdsToStages ?? {},
+      tags: (out.Tags ?? []).map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' })),
     };
   }
 

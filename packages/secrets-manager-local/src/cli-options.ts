@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import type { TopologyInput } from './control-plane/topology';
+import { addTopologyFlag, isTopologyFlag, TOPOLOGY_USAGE } from './control-plane/topology-flags';
 import { isDeploymentPackage } from './deployment-package';
 import { UsageError } from './errors';
 
@@ -21,6 +23,8 @@ export interface CliOptions {
   /** A JSON file of fault rules (`{seed?, rules: [...]}`), absolute. */
   faultsFile?: string;
   lambdas: LambdaOption[];
+  /** The control-plane topology from --topology and the flags that add to it. */
+  topology: TopologyInput;
   help: boolean;
 }
 
@@ -45,6 +49,7 @@ Options:
   --region REGION           region in ARNs (default us-east-1)
   --account-id ID           account in ARNs (default 123456789012)
   --rotation sync|async     run rotations before RotateSecret answers (default) or after
+${TOPOLOGY_USAGE}
   --help                    show this text`;
 
 /** Parses the command line (without the node and script arguments). */
@@ -56,6 +61,7 @@ export function parseCliOptions(argv: readonly string[], cwd: string): CliOption
     accountId: '123456789012',
     rotation: 'sync',
     lambdas: [],
+    topology: {},
     help: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -117,7 +123,8 @@ export function parseCliOptions(argv: readonly string[], cwd: string): CliOption
         break;
       }
       default:
-        throw new UsageError(`Unknown argument "${arg}".`);
+        if (!isTopologyFlag(flag)) throw new UsageError(`Unknown argument "${arg}".`);
+        options.topology = addTopologyFlag(options.topology, flag, value(), (path) => resolve(cwd, path));
     }
   }
   return options;

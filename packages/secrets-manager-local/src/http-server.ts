@@ -18,8 +18,12 @@ export function createSecretsManagerServer(
   operations: ReadonlyMap<string, Operation>,
   logError: (line: string) => void,
   faultFor: (operation: string) => FaultDecision | undefined = () => undefined,
+  /** Other services served on the same port (the emulated control planes). */
+  otherService?: (req: IncomingMessage) => ((req: IncomingMessage, res: ServerResponse) => void) | undefined,
 ): Server {
   return createServer((req, res) => {
+    const other = otherService?.(req);
+    if (other) return other(req, res);
     handle(req, res, operations, logError, faultFor).catch((error: unknown) => {
       // Only reachable if writing the response itself failed (e.g. the client went away).
       logError(JSON.stringify({ event: 'response-failed', error: describeError(error) }));

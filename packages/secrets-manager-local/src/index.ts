@@ -1,3 +1,12 @@
+export type {
+  DbClusterSpec,
+  DbInstanceSpec,
+  EndpointSpec,
+  Topology,
+  TopologyInput,
+  WorkgroupSpec,
+} from './control-plane/topology';
+export { buildTopology, readTopologyFile } from './control-plane/topology';
 export { crc32 } from './crc32';
 export {
   FaultConfigError,

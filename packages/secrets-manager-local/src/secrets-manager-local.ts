@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lambdaFunctionArn } from './arn';
+import { controlPlaneRoute } from './control-plane/control-plane-routes';
+import { buildTopology, type Topology, type TopologyInput } from './control-plane/topology';
 import { type FaultConfig, FaultInjector } from './fault-injector';
 import { createSecretsManagerServer } from './http-server';
 import { LambdaRegistry } from './lambda-registry';
@@ -30,6 +32,11 @@ export interface SecretsManagerLocalOptions {
   stateFile?: string;
   /** Faults to inject from the start; more can be added at run time through `faults`. */
   faults?: FaultConfig;
+  /**
+   * The databases the emulated RDS, Redshift and Redshift Serverless APIs report (served on the
+   * same endpoint); empty by default, so every identifier is unknown.
+   */
+  topology?: TopologyInput;
   /** Where diagnostic lines (failed rotation steps, internal errors) go; default stderr. */
   log?: (line: string) => void;
 }
@@ -47,6 +54,14 @@ export class SecretsManagerLocal {
   readonly store: SecretStore;
   /** Injects throttling, 500s, delays and lost responses into calls; empty unless configured. */
   readonly faults: FaultInjector;
+  /** Replaces the control-plane topology (validated; a bad one throws UsageError). */
+  replaceTopology: (input: TopologyInput) => Topology = () => {
+    throw new Error('not started');
+  };
+  /** The control-plane topology as served, with ARNs. */
+  topology: () => Topology = () => {
+    throw new Error('not started');
+  };
   private readonly running = new Set<Promise<boolean>>();
   private stopping: Promise<void> | undefined;
 
@@ -97,8 +112,12 @@ export class SecretsManagerLocal {
       return instance.rotate(input, options.rotation ?? 'sync', log);
     };
     const faults = new FaultInjector(options.faults);
-    const server = createSecretsManagerServer(createOperations(store, rotate), log, (operation) =>
-      faults.decide(operation),
+    let topology = buildTopology(options.topology ?? {}, region, accountId);
+    const server = createSecretsManagerServer(
+      createOperations(store, rotate),
+      log,
+      (operation) => faults.decide(operation),
+      controlPlaneRoute(() => topology, log),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -109,6 +128,11 @@ export class SecretsManagerLocal {
     });
     endpoint = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`;
     instance = new SecretsManagerLocal(server, store, lambdas, stateWriter, endpoint, faults);
+    instance.replaceTopology = (input) => {
+      topology = buildTopology(input, region, accountId);
+      return topology;
+    };
+    instance.topology = () => topology;
     return instance;
   }
 
@@ -176,6 +200,10 @@ function lambdaDefaultEnv(endpoint: string, region: string): Record<string, stri
     AWS_SESSION_TOKEN: 'local-emulator-session',
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs',
     SECRETS_MANAGER_ENDPOINT: endpoint,
+    // Superuser resolution asks the emulated control planes, never the real ones.
+    ROTOR_RDS_ENDPOINT: endpoint,
+    ROTOR_REDSHIFT_ENDPOINT: endpoint,
+    ROTOR_REDSHIFT_SERVERLESS_ENDPOINT: endpoint,
   };
 }
 

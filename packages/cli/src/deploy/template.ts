@@ -1,5 +1,11 @@
-import type { EngineModule } from '@rotor/rotation-core';
+import { controlPlaneServices, type EngineModule } from '@rotor/rotation-core';
 import { ENGINES } from '../engines/engines';
+import {
+  MANAGED_SUPERUSER_PARAMETER,
+  managedSuperuserConditions,
+  managedSuperuserParameter,
+  managedSuperuserStatements,
+} from './managed-superuser-permissions';
 
 interface EnvironmentParameter {
   readonly parameter: string;
@@ -104,7 +110,11 @@ const SECRET_ARN_PATTERN = '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:
  * Manager to invoke it, and optionally the secret's rotation schedule.
  */
 export function rotationTemplate(module: EngineModule): Template {
-  const settings = { engine: module.name, title: module.title };
+  const settings = {
+    engine: module.name,
+    title: module.title,
+    managedSecretServices: controlPlaneServices(module.engine.managedSecretResolutions ?? []),
+  };
   const environmentSettings: EnvironmentParameter[] = [
     ...PASSWORD_SETTINGS.map((p) => ({ ...p, default: passwordDefaults(module)[p.parameter] ?? '' })),
     ...module.engine.settings.map(
@@ -160,6 +170,7 @@ export function rotationTemplate(module: EngineModule): Template {
       AllowedPattern: `^$|${SECRET_ARN_PATTERN}`,
       Description: "alternating-users only: full ARN of the superuser secret (the secret JSON's masterarn).",
     },
+    [MANAGED_SUPERUSER_PARAMETER]: managedSuperuserParameter(settings.managedSecretServices),
     KmsKeyArns: {
       Type: 'CommaDelimitedList',
       Default: '',
@@ -258,6 +269,7 @@ export function rotationTemplate(module: EngineModule): Template {
       Action: 'secretsmanager:GetSecretValue',
       Resource: ref('SuperuserSecretArn'),
     }),
+    ...managedSuperuserStatements(settings.managedSecretServices),
     ifThen('HasKmsKeys', {
       Sid: 'DecryptAndEncryptTheSecrets',
       Effect: 'Allow',
@@ -284,6 +296,7 @@ export function rotationTemplate(module: EngineModule): Template {
               'SecretArn',
               'Strategy',
               'SuperuserSecretArn',
+              MANAGED_SUPERUSER_PARAMETER,
               'KmsKeyArns',
               'RotationSchedule',
               'RotationWindow',
@@ -312,6 +325,7 @@ export function rotationTemplate(module: EngineModule): Template {
       HasSecretsManagerEndpoint: notBlank('SecretsManagerEndpoint'),
       HasRotationSchedule: notBlank('RotationSchedule'),
       HasRotationWindow: notBlank('RotationWindow'),
+      ...managedSuperuserConditions(settings.managedSecretServices),
     },
     Resources: {
       RotationLogGroup: {

@@ -10,12 +10,12 @@ import {
   Redactor,
   type RotationConfig,
   type StrategyName,
-  sameHost,
 } from '@rotor/rotation-core';
 import { engineFor, engineValues } from '../engines/engine-registry';
 import { ENGINES } from '../engines/engines';
 import type { RecoverCommandOptions } from '../recover/recover-command-line';
 import { stuckRotationCheck } from './checks/stuck-rotation-check';
+import { superuserResolutionCheck } from './checks/superuser-resolution-check';
 import {
   loginAsFunctionWould,
   openSession,
@@ -389,28 +389,15 @@ async function readSuperuserSecret(
       {},
     );
     redactor.remember(superuser.password);
-    if (superuser.host === '') {
-      return {
-        check: failed(
-          name,
-          `the superuser secret ${arn} has no "host" key`,
-          'add "host" (and "port") to the superuser secret',
-        ),
-      };
-    }
-    if (!sameHost(superuser.host, current.host)) {
-      return {
-        check: failed(
-          name,
-          `the superuser secret is for host ${superuser.host}, the rotated secret for ${current.host}`,
-          'point "masterarn" at the superuser secret of the same database; the function refuses a superuser of another host',
-        ),
-      };
-    }
-    return {
-      secret: superuser,
-      check: passed(name, `superuser ${JSON.stringify(superuser.username)} for the same host, from ${arn}`),
-    };
+    return await superuserResolutionCheck({
+      arn,
+      superuser,
+      current,
+      engine,
+      client: options.client,
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+    });
   } catch (error) {
     return {
       check: failed(

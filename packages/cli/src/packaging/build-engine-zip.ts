@@ -1,9 +1,9 @@
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineModule } from '@rotor/rotation-core';
+import { controlPlaneServices, type EngineModule } from '@rotor/rotation-core';
 import { PackagingError } from '../errors';
-import { bundleHandlers } from './bundle-handlers';
+import { bundleHandlers, controlPlaneSdkEntryPoint } from './bundle-handlers';
 import { handlerEntryPoint, packageDirectory, STRATEGIES } from './engine-packages';
 import { rdsCaBundlePem } from './rds-ca-bundle';
 import { bundledPackages, formatThirdPartyNotices, THIRD_PARTY_NOTICES_ENTRY } from './third-party-notices';
@@ -29,14 +29,22 @@ export interface BuiltZip {
 
 /**
  * Writes `rotor-<engine>.zip`: one bundled handler per strategy (`single-user.js`,
- * `alternating-users.js`, each exporting `handler`), the RDS CA certificates, and
- * THIRD_PARTY_NOTICES (the licenses of the packages bundled). The same commit always gives the
- * same bytes.
+ * `alternating-users.js`, each exporting `handler`), the control-plane SDK clients they load only
+ * for managed superuser secrets (`rds-sdk.js`, ...: those the engine resolves with), the RDS CA
+ * certificates, and THIRD_PARTY_NOTICES (the licenses of the packages bundled). The same commit
+ * always gives the same bytes.
  */
 export async function buildEngineZip(options: BuildEngineZipOptions): Promise<BuiltZip> {
   const { module } = options;
   const packageDir = packageDirectory(module.packageName);
-  const entryPoints = Object.fromEntries(STRATEGIES.map((s) => [s, handlerEntryPoint(packageDir, s)]));
+  const entryPoints = {
+    ...Object.fromEntries(STRATEGIES.map((s) => [s, handlerEntryPoint(packageDir, s)])),
+    ...Object.fromEntries(
+      controlPlaneServices(module.engine.managedSecretResolutions ?? []).map((sdk) =>
+        controlPlaneSdkEntryPoint(sdk, packageDir),
+      ),
+    ),
+  };
   const bundled = await bundleHandlers({
     entryPoints,
     workingDirectory: options.repoRoot,

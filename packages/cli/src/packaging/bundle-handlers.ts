@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import type { ControlPlaneService } from '@rotor/rotation-core';
 import { type BuildResult, build, type Metafile, type Plugin } from 'esbuild';
 import { PackagingError } from '../errors';
 
@@ -57,7 +58,7 @@ export async function bundleHandlers(options: BundleOptions): Promise<Bundle> {
       sourcemap: options.sourcemap ? 'linked' : false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [workspaceSources, without(options.omit ?? {})],
+      plugins: [workspaceSources, without(options.omit ?? {}), controlPlaneSdkAsOwnFile],
     });
   } catch (error) {
     throw new PackagingError(`esbuild failed: ${(error as Error).message}`, { cause: error });
@@ -122,13 +123,45 @@ function without(omit: Readonly<Record<string, string>>): Plugin {
   };
 }
 
+/**
+ * rotation-core requires the control-plane SDK clients (RDS, Redshift, Redshift Serverless) only
+ * for a superuser secret the database service manages. In the bundle each stays a file of its own
+ * next to the handlers (`<name>-sdk.js`, built from controlPlaneSdkEntryPoint), so the handlers
+ * every rotation loads do not grow, and a zip carries only the clients its engine resolves with.
+ */
+export type ControlPlaneSdk = ControlPlaneService;
+const CONTROL_PLANE_SDK = /^\.\/(rds|redshift|redshift-serverless)-sdk$/;
+const isControlPlaneSdkFile = (path: string) => /^\.\/(rds|redshift|redshift-serverless)-sdk\.js$/.test(path);
+
+const controlPlaneSdkAsOwnFile: Plugin = {
+  name: 'rotor-control-plane-sdk-file',
+  setup(b) {
+    b.onResolve({ filter: CONTROL_PLANE_SDK }, (args) =>
+      /rotation-core[\\/](src|dist)[\\/]managed-secrets$/.test(args.resolveDir)
+        ? { path: `${args.path}.js`, external: true }
+        : undefined,
+    );
+  },
+};
+
+/** The entry-point name and source of a control-plane SDK file. */
+export function controlPlaneSdkEntryPoint(sdk: ControlPlaneSdk, resolveFrom: string): [string, string] {
+  const packageJson = require.resolve('@rotor/rotation-core/package.json', { paths: [resolveFrom] });
+  const source = join(dirname(packageJson), 'src', 'managed-secrets', `${sdk}-sdk.ts`);
+  return [
+    `${sdk}-sdk`,
+    existsSync(source) ? source : join(dirname(packageJson), 'dist', 'managed-secrets', `${sdk}-sdk.js`),
+  ];
+}
+
 const BUILTINS = new Set(builtinModules);
 
 function checkExternals(metafile: Metafile): void {
   const externals = new Set<string>();
   for (const output of Object.values(metafile.outputs)) {
     for (const imp of output.imports) {
-      if (imp.external && !BUILTINS.has(imp.path.replace(/^node:/, ''))) externals.add(imp.path);
+      if (imp.external && !BUILTINS.has(imp.path.replace(/^node:/, '')) && !isControlPlaneSdkFile(imp.path))
+        externals.add(imp.path);
     }
   }
   if (externals.size > 0) {

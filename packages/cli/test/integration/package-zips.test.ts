@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineModule } from '@rotor/rotation-core';
+import { controlPlaneServices, type EngineModule } from '@rotor/rotation-core';
 import { unzipToDirectory } from '@rotor/secrets-manager-local';
 import { ENGINES } from '../../src/engines/engines';
 import { buildEngineZip, machinePaths, RDS_CA_BUNDLE_ENTRY } from '../../src/packaging/build-engine-zip';
@@ -13,12 +13,16 @@ import { runCli } from '../../src/run-cli';
 import { fixtureModule } from '../fixtures/fixture-engine/src/fixture-module';
 
 const repoRoot = findRepoRoot(__dirname);
-const EXPECTED_ENTRIES = [
-  THIRD_PARTY_NOTICES_ENTRY,
-  'alternating-users.js',
-  RDS_CA_BUNDLE_ENTRY,
-  'single-user.js',
-];
+/** What every zip holds, plus the control-plane clients for the engine's managed superuser secrets. */
+function expectedEntries(module: EngineModule): string[] {
+  return [
+    THIRD_PARTY_NOTICES_ENTRY,
+    'alternating-users.js',
+    RDS_CA_BUNDLE_ENTRY,
+    ...controlPlaneServices(module.engine.managedSecretResolutions ?? []).map((s) => `${s}-sdk.js`),
+    'single-user.js',
+  ].sort();
+}
 // The database driver each engine's zip must credit, besides the AWS SDK.
 const DRIVERS: Readonly<Record<string, string>> = { postgres: 'pg', mysql: 'mysql2' };
 
@@ -62,11 +66,11 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
   it('holds both handlers, the CA bundle and the notices, each handler loading on its own', async () => {
     const built = await buildEngineZip({ module: subject.module, repoRoot, outDir: join(work, 'a') });
     expect(built.file).toBe(join(work, 'a', `rotor-${subject.engine}.zip`));
-    expect(built.entries).toEqual(EXPECTED_ENTRIES);
+    expect(built.entries).toEqual(expectedEntries(subject.module));
 
     const unpacked = join(work, 'unpacked');
     const entries = unzipToDirectory(readFileSync(built.file), unpacked);
-    expect(entries.map((e) => e.name)).toEqual(EXPECTED_ENTRIES);
+    expect(entries.map((e) => e.name)).toEqual(expectedEntries(subject.module));
     for (const strategy of STRATEGIES) {
       // An empty event must be refused by the core's validation, proving the bundle runs.
       expect(probe(join(unpacked, `${strategy}.js`))).toEqual({
@@ -74,6 +78,17 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
         error: 'InvalidEventError',
       });
     }
+    // The RDS client a managed superuser secret needs loads from its own file, outside any node_modules.
+    const sdk = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        'process.stdout.write(typeof require(process.argv[1]).DescribeDBInstancesCommand)',
+        join(unpacked, 'rds-sdk.js'),
+      ],
+      { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(sdk.stdout).toBe('function');
     const pem = readFileSync(join(unpacked, RDS_CA_BUNDLE_ENTRY), 'utf8');
     expect(pem.match(/-----BEGIN CERTIFICATE-----/g)?.length).toBeGreaterThan(10);
   });
@@ -133,7 +148,12 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
       sourcemap: true,
     });
     expect(built.entries).toEqual(
-      [...EXPECTED_ENTRIES, 'alternating-users.js.map', 'single-user.js.map'].sort(),
+      [
+        ...expectedEntries(subject.module),
+        'alternating-users.js.map',
+        'rds-sdk.js.map',
+        'single-user.js.map',
+      ].sort(),
     );
     const unpacked = join(work, 'paths-unpacked');
     for (const entry of unzipToDirectory(readFileSync(built.file), unpacked)) {

@@ -7,6 +7,7 @@ import {
   SecretStateError,
   UnsafeRotationError,
 } from '../errors';
+import { resolveStepSuperuser } from '../managed-secrets/step-superuser';
 import { describeError } from '../redactor';
 import {
   alternateUsername,
@@ -163,18 +164,5 @@ async function readSuperuser<C>(ctx: StepContext<C>, current: DatabaseSecret): P
     ctx.errorContext,
   );
   ctx.redactor.remember(superuser.password, value.secretString);
-  if (superuser.host === '') {
-    throw new SecretFormatError(
-      `${what} has no "host" key; add host (and port) to it. Secrets created by RDS-managed master passwords are not supported as superuser secrets yet`,
-      ctx.errorContext,
-    );
-  }
-  // Host and port: two instances on one host are two databases.
-  if (!sameEndpoint(superuser, current)) {
-    throw new UnsafeRotationError(
-      `${what} is for ${superuser.host}:${superuser.port} but the rotated secret is for ${current.host}:${current.port}; the superuser must be for the same database`,
-      ctx.errorContext,
-    );
-  }
-  return superuser;
+  return (await resolveStepSuperuser(ctx, current, superuser, arn)).superuser;
 }

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     rotation: options.rotation,
     stateFile: options.stateFile,
     faults,
+    topology: options.topology,
   });
   for (const lambda of options.lambdas) {
     const arn = lambda.arn.startsWith('arn:') ? lambda.arn : server.lambdaArn(lambda.arn);

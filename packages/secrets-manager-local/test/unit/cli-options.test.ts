@@ -11,6 +11,7 @@ test('defaults: a free port on loopback, us-east-1, synchronous rotation, no lam
     accountId: '123456789012',
     rotation: 'sync',
     lambdas: [],
+    topology: {},
     help: false,
   });
 });

@@ -8,7 +8,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { createRotationHandler, type RotationHandler, type StrategyName } from '@rotor/rotation-core';
-import { SecretsManagerLocal } from '@rotor/secrets-manager-local';
+import { SecretsManagerLocal, type Topology, type TopologyInput } from '@rotor/secrets-manager-local';
 import { uniqueName } from '../unique-name';
 import { adapterSecret, type EngineTestAdapter } from './engine-test-adapter';
 import { FaultInjector, faultyEngine, injectSecretsManagerFaults } from './fault-injection';
@@ -98,6 +98,7 @@ export class ConformanceHarness {
         SECRETS_MANAGER_ENDPOINT: emulator.endpoint,
         AWS_REGION: REGION,
         ROTOR_CONNECT_TIMEOUT_MS: '5000',
+        ROTOR_RDS_ENDPOINT: emulator.endpoint,
         ...env,
       },
       client,
@@ -114,6 +115,12 @@ export class ConformanceHarness {
     }
     await this.emulator?.stop();
     this.sdk?.destroy();
+  }
+
+  /** Sets the databases the emulator's RDS, Redshift and Redshift Serverless APIs report. */
+  controlPlane(topology: TopologyInput): Topology {
+    if (!this.emulator) throw new Error('harness not started');
+    return this.emulator.replaceTopology(topology);
   }
 
   lambdaArn(name: string): string {

@@ -6,6 +6,7 @@ import { badInputCases } from './bad-input-cases';
 import { type AppUser, ConformanceHarness } from './conformance-harness';
 import type { EngineTestAdapter } from './engine-test-adapter';
 import type { FaultPoint } from './fault-injection';
+import { describeManagedSuperuser } from './managed-superuser-cases';
 
 export interface EngineConformanceOptions {
   readonly target: TargetName;
@@ -325,6 +326,8 @@ export function defineEngineConformanceTests(
         expect(await h.adapter.userExists(clone())).toBe(false);
       });
     });
+
+    describeManagedSuperuser(() => h);
 
     describe('bad input is refused with a typed error and changes nothing', () => {
       it.each(badInputCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
