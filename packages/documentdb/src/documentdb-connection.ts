@@ -2,6 +2,7 @@ import type { ConnectFailureKind, ConnectionSettings, Deadline } from '@rotor/ro
 import { type AuthMechanism, type Document, MongoClient, type MongoClientOptions } from 'mongodb';
 import { EXTERNAL_DB } from './documentdb-commands';
 import { DocumentDbConnectError, IamUserError } from './errors';
+import { secureContextFor } from './trust-store';
 
 /** A logged-in session: one client with one connection, for one user in its authentication database. */
 export interface DocumentDbConnection {
@@ -65,7 +66,8 @@ async function attempt(
       ? { tls: false }
       : {
           tls: true,
-          ca: [...settings.tls.ca],
+          // One parsed trust store shared by every socket (see trust-store.ts).
+          secureContext: secureContextFor(settings.tls.ca),
           ...(settings.tls.servername === undefined ? {} : { servername: settings.tls.servername }),
           tlsAllowInvalidCertificates: false,
           tlsAllowInvalidHostnames: false,
