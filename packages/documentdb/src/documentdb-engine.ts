@@ -45,6 +45,7 @@ export const documentDbEngine: DatabaseEngine<DocumentDbConnection> = {
   family: 'documentdb',
   // `mongo` is what AWS's templates and DocumentDB's console write; `docdb` is accepted too.
   engineNames: ['mongo', 'docdb'],
+  settings: [],
   defaultPort: 27017,
   defaultDbname: DEFAULT_AUTH_DB,
   // The AWS template's default: characters that break connection strings and shells.

@@ -3,9 +3,10 @@ import type {
   AlternateUserOutcome,
   DatabaseEngine,
   EngineContext,
-  EngineEnvironment,
+  EngineSetting,
   OwnPasswordChange,
 } from '@rotor/rotation-core';
+import { readEngineSetting } from '@rotor/rotation-core';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { classifyMysqlError, closeMysql, connectMysql } from './mysql-connection';
 import { planGrantSync } from './mysql-grant-sync';
@@ -30,8 +31,20 @@ import {
   setPasswordStatement,
 } from './mysql-sql';
 
-/** The AWS template's default for USERNAME_CHARACTER_LIMIT (MySQL before 5.7.8 allowed 16). */
-const DEFAULT_USERNAME_LIMIT = 16;
+/**
+ * USERNAME_CHARACTER_LIMIT, as the AWS template reads it: the longest clone name alternating users
+ * may create. The server's own limit is checked separately, against the connected server.
+ */
+export const USERNAME_LIMIT_SETTING: EngineSetting = {
+  variable: 'USERNAME_CHARACTER_LIMIT',
+  parameter: 'UsernameCharacterLimit',
+  description:
+    'Longest username the alternating-users strategy may create (MySQL before 5.7.8 allowed 16, MySQL 5.7.8+ 32, MariaDB 80).',
+  // The AWS template's default. No MySQL-family server accepts names over 80 characters.
+  default: 16,
+  min: 1,
+  max: 80,
+};
 /** Grant sync passes before giving up; a second pass only runs when overlapping privileges left a gap. */
 const MAX_SYNC_PASSES = 3;
 
@@ -54,7 +67,13 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
   defaultPort: 3306,
   defaultExcludeCharacters: '/@"\'\\',
 
-  maxUsernameLength,
+  settings: [USERNAME_LIMIT_SETTING],
+  usernameLimitVariable: USERNAME_LIMIT_SETTING.variable,
+  maxUsernameLength: (env) => {
+    const read = readEngineSetting(USERNAME_LIMIT_SETTING, env);
+    if ('problem' in read) throw new Error(read.problem);
+    return read.value;
+  },
 
   connect: connectMysql,
 
@@ -167,23 +186,6 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
 
   superuserPrivilegeProblems: mysqlSuperuserPrivilegeProblems,
 };
-
-/**
- * USERNAME_CHARACTER_LIMIT, as the AWS template reads it (default 16). The server's own limit is
- * checked separately, against the connected server, before the clone is created.
- */
-function maxUsernameLength(env: EngineEnvironment): number {
-  const raw = env.USERNAME_CHARACTER_LIMIT;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_USERNAME_LIMIT;
-  const value = raw.trim();
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new Error(
-      `USERNAME_CHARACTER_LIMIT must be a whole number of at least 1, not ${JSON.stringify(raw)}`,
-    );
-  }
-  return n;
-}
 
 function checkServerUsernameLength(cloneUsername: string, version: ServerVersion): void {
   const length = [...cloneUsername].length;

@@ -8,7 +8,7 @@ import type {
 } from '@rotor/rotation-core';
 import type { Client } from 'pg';
 import { classifyPostgresConnectError, closePostgres, connectPostgres } from './postgres-connection';
-import { postgresSuperuserPrivilegeProblems } from './postgres-privileges';
+import { postgresPrivilegeEscalations, postgresSuperuserPrivilegeProblems } from './postgres-privileges';
 import {
   allowLoginStatement,
   alterRolePasswordStatement,
@@ -26,6 +26,7 @@ import {
 export const postgresEngine: DatabaseEngine<Client> = {
   family: 'postgres',
   engineNames: ['postgres', 'aurora-postgresql'],
+  settings: [],
   defaultPort: 5432,
   defaultDbname: 'postgres',
   defaultExcludeCharacters: ':/@"\'\\',
@@ -33,6 +34,7 @@ export const postgresEngine: DatabaseEngine<Client> = {
   // NAMEDATALEN - 1 counts bytes: a non-ASCII name reaches the limit sooner.
   usernameLengthUnit: 'bytes',
   superuserPrivilegeProblems: postgresSuperuserPrivilegeProblems,
+  privilegeEscalations: (superuser, accounts) => postgresPrivilegeEscalations(superuser, accounts),
 
   connect(settings: ConnectionSettings): Promise<Client> {
     return connectPostgres(settings);

@@ -43,6 +43,7 @@ export function createRedshiftEngine(options: RedshiftEngineOptions = {}): Datab
   return {
     family: 'redshift',
     engineNames: ['redshift'],
+    settings: [],
     defaultPort: REDSHIFT_PORT,
     defaultDbname: REDSHIFT_DEFAULT_DATABASE,
     defaultExcludeCharacters: FORBIDDEN_PASSWORD_CHARACTERS,

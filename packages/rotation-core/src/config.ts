@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { DatabaseEngine, EngineEnvironment, PasswordClass } from './engine';
+import { readEngineSetting } from './engine-module';
 import { ConfigurationError } from './errors';
 import { type LogLevel, parseLogLevel } from './logger';
 import { type PasswordPolicy, passwordPolicyProblems } from './password';
@@ -96,11 +97,17 @@ export function loadRotationConfig(engine: DatabaseEngine, env: EngineEnvironmen
   if (logLevel === undefined)
     problems.push(`ROTOR_LOG_LEVEL must be debug, info, warn or error, not ${JSON.stringify(logLevelRaw)}`);
 
+  for (const setting of engine.settings) {
+    const read = readEngineSetting(setting, env);
+    if ('problem' in read) problems.push(read.problem);
+  }
   let maxUsernameLength = 0;
-  try {
-    maxUsernameLength = engine.maxUsernameLength(env);
-  } catch (error) {
-    problems.push((error as Error).message);
+  if (problems.length === 0) {
+    try {
+      maxUsernameLength = engine.maxUsernameLength(env);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
 
   const config: RotationConfig = {

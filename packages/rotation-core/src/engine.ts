@@ -1,4 +1,5 @@
 import type { Deadline } from './deadline';
+import type { EngineSetting } from './engine-module';
 import type { Logger } from './logger';
 import type { DatabaseSecret } from './secret-value';
 
@@ -14,6 +15,10 @@ export interface DatabaseEngine<Connection = unknown> {
   readonly family: string;
   /** Values of the secret's `engine` key this engine accepts, e.g. `['postgres', 'aurora-postgresql']`. */
   readonly engineNames: readonly string[];
+  /** Prefixes of further accepted values (RDS's `custom-sqlserver-…` names); none by default. */
+  readonly engineNamePrefixes?: readonly string[];
+  /** Environment variables this engine reads beyond core's, validated at cold start; may be empty. */
+  readonly settings: readonly EngineSetting[];
   readonly defaultPort: number;
   /** Database to connect to when the secret has no `dbname`. */
   readonly defaultDbname?: string;
@@ -23,6 +28,8 @@ export interface DatabaseEngine<Connection = unknown> {
   readonly requiredPasswordClasses?: readonly PasswordClass[];
   /** Longest username the engine accepts; core checks the alternate name against it. */
   maxUsernameLength(env: EngineEnvironment): number;
+  /** The setting (environment variable) that raises maxUsernameLength, when there is one. */
+  readonly usernameLimitVariable?: string;
   /** What the limit counts: characters (default) or UTF-8 bytes (PostgreSQL's NAMEDATALEN). */
   readonly usernameLengthUnit?: 'characters' | 'bytes';
 

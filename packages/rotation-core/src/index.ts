@@ -14,6 +14,7 @@ export type {
   PasswordClass,
   TlsSettings,
 } from './engine';
+export { type EngineModule, type EngineSetting, readEngineSetting } from './engine-module';
 export {
   ConfigurationError,
   DatabaseChangeError,
@@ -30,14 +31,20 @@ export { type LocalRotationOptions, type LocalRotationResult, rotateLocally } fr
 export type { LogFields, LogLevel, LogSink } from './logger';
 export { Logger } from './logger';
 export type { PasswordPolicy } from './password';
-export { CHARACTER_CLASSES, generatePassword, passwordPolicyProblems } from './password';
-export { describeError, Redactor } from './redactor';
+export { CHARACTER_CLASSES, generatePassword, MIN_PASSWORD_LENGTH, passwordPolicyProblems } from './password';
+export { describeError, isDistinctive, Redactor } from './redactor';
 export type { RotationEvent, RotationStep } from './rotation-event';
 export { parseRotationEvent, ROTATION_STEPS } from './rotation-event';
 export type { RotationHandler, RotationHandlerOptions, StepResult } from './rotation-handler';
 export { createRotationHandler } from './rotation-handler';
 export type { DatabaseSecret, SslMode } from './secret-value';
-export { alternateUsername, parseDatabaseSecret, sameHost } from './secret-value';
+export {
+  acceptsEngineName,
+  alternateUsername,
+  parseDatabaseSecret,
+  sameEndpoint,
+  sameHost,
+} from './secret-value';
 export { type SecretsManagerTimeouts, secretsManagerHttpOptions } from './secrets-gateway';
 export type { StrategyName } from './strategies/rotation-strategy';
 export { defaultTrustedCertificates, rdsCertificateCount, tlsSettingsFor } from './tls';

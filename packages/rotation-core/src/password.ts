@@ -30,9 +30,19 @@ export function passwordAlphabets(policy: PasswordPolicy): Map<PasswordClass, st
   return out;
 }
 
+/**
+ * Shortest PASSWORD_LENGTH accepted. Below it a password is guessable online, and it could not
+ * be masked safely in logs (a short value also occurs inside ordinary words); 8 is the floor most
+ * database password policies and AWS's own console suggest.
+ */
+export const MIN_PASSWORD_LENGTH = 8;
+
 /** Problems with a policy, as sentences (empty when the policy can produce passwords). */
 export function passwordPolicyProblems(policy: PasswordPolicy): string[] {
   const problems: string[] = [];
+  if (policy.length < MIN_PASSWORD_LENGTH) {
+    problems.push(`PASSWORD_LENGTH ${policy.length} is below the minimum of ${MIN_PASSWORD_LENGTH}`);
+  }
   const alphabets = passwordAlphabets(policy);
   if (alphabets.size === 0) problems.push('every character is excluded');
   for (const cls of policy.alwaysRequired) {

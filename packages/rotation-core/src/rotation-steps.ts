@@ -18,8 +18,8 @@ export type StepDriver = 'service' | 'local';
  * One invocation: the stage checks every step makes, then the step. createSecret, testSecret and
  * finishSecret are the same for every strategy; setSecret is the strategy's.
  *
- * Secrets Manager calls per step (first run): createSecret 4, setSecret 3 (+1 AWSPREVIOUS when
- * AWSCURRENT cannot log in; +1 superuser secret for alternating users), testSecret 2,
+ * Secrets Manager calls per step (first run): createSecret 5, setSecret 3 (+1 AWSPREVIOUS when
+ * AWSCURRENT is refused; +1 superuser secret for alternating users), testSecret 2,
  * finishSecret 2. Passwords are generated locally with a CSPRNG, so GetRandomPassword is not called.
  */
 export class RotationSteps<C> {
@@ -117,7 +117,21 @@ export class RotationSteps<C> {
       throw new SecretStateError('the secret has no AWSCURRENT value to rotate from', errorContext);
     const username = this.strategy.pendingUsername(current, this.context);
     const password = generatePassword(config.password);
-    redactor.remember(password);
+    redactor.rememberGenerated(password);
+    // PutSecretValue with AWSPENDING moves the label from whichever version holds it. If another
+    // rotation's version does, moving it away would orphan that rotation, which may already have
+    // set its password in the database: then no labelled version logs in. Checked again right
+    // before the write, since the stage check above ran before two reads.
+    const now = await secrets.describe(secretId);
+    const other = Object.entries(now.versions).find(
+      ([versionId, stages]) => versionId !== token && stages.includes('AWSPENDING'),
+    );
+    if (other) {
+      throw new SecretStateError(
+        `another rotation is in progress: version ${other[0]} holds AWSPENDING; refusing to move the label away from it (let that rotation finish, or remove its label with update-secret-version-stage)`,
+        errorContext,
+      );
+    }
     await secrets.putPending(
       secretId,
       token,

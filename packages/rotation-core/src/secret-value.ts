@@ -22,6 +22,8 @@ export interface DatabaseSecret {
 export interface SecretRules {
   /** Engine names accepted in the `engine` key. */
   readonly engineNames: readonly string[];
+  /** Prefixes of further accepted engine names. */
+  readonly engineNamePrefixes?: readonly string[];
   readonly defaultPort: number;
   /** `engine` must be present (single-user templates check it). */
   readonly requireEngine: boolean;
@@ -66,9 +68,10 @@ export function parseDatabaseSecret(
   };
 
   const engine = text('engine', rules.requireEngine);
-  if (engine !== undefined && !rules.engineNames.includes(engine)) {
+  if (engine !== undefined && !acceptsEngineName(rules, engine)) {
+    // The value is not echoed: in a secret with mixed-up keys it may be the password.
     throw new UnsupportedEngineError(
-      `${what}: engine ${JSON.stringify(engine)} is not rotated by this function (expected ${rules.engineNames.join(', ')})`,
+      `${what}: key "engine" names an engine this function does not rotate (expected ${rules.engineNames.join(', ')})`,
       context,
     );
   }
@@ -107,7 +110,8 @@ function parsePort(value: unknown, defaultPort: number, fail: (problem: string) 
         ? Number(value.trim())
         : Number.NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw fail(`key "port" must be a port number (1-65535) or a numeric string, not ${describeValue(value)}`);
+    // The value is not echoed: in a secret with mixed-up keys it may be the password.
+    throw fail(`key "port" must be a port number (1-65535) or a numeric string, not ${portProblem(value)}`);
   }
   return port;
 }
@@ -129,8 +133,15 @@ function typeName(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-function describeValue(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' ? JSON.stringify(value) : typeName(value);
+/** What is wrong with a `port` value, without the value. */
+function portProblem(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a number out of range' : 'a fraction';
+  if (typeof value === 'string') {
+    return /^\s*\d+\s*$/.test(value)
+      ? 'a numeric string out of range'
+      : 'a string that is not a whole number';
+  }
+  return typeName(value);
 }
 
 /** The alternating-users naming rule: strip a trailing `_clone`, else append it. */
@@ -150,4 +161,22 @@ export function withChanges(
 export function sameHost(a: string, b: string): boolean {
   const norm = (h: string) => h.trim().toLowerCase().replace(/\.$/, '');
   return norm(a) === norm(b);
+}
+
+/** Whether an `engine` value is one of the names, or starts with one of the prefixes, an engine accepts. */
+export function acceptsEngineName(
+  accepted: { readonly engineNames: readonly string[]; readonly engineNamePrefixes?: readonly string[] },
+  value: string,
+): boolean {
+  return (
+    accepted.engineNames.includes(value) ||
+    (accepted.engineNamePrefixes ?? []).some(
+      (prefix) => value.startsWith(prefix) && value.length > prefix.length,
+    )
+  );
+}
+
+/** Same host (as `sameHost`) and same port: two instances on one host are different databases. */
+export function sameEndpoint(a: DatabaseSecret, b: DatabaseSecret): boolean {
+  return sameHost(a.host, b.host) && a.port === b.port;
 }

@@ -46,6 +46,8 @@ export function createSqlServerEngine(options: SqlServerEngineOptions = {}): Dat
   return {
     family: 'sqlserver',
     engineNames: SQLSERVER_ENGINE_NAMES,
+    engineNamePrefixes: ['custom-sqlserver-'],
+    settings: [],
     defaultPort: 1433,
     defaultDbname: 'master',
     defaultExcludeCharacters: '/@"\'\\',

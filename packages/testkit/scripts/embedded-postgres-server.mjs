@@ -3,10 +3,11 @@
 //
 //   node embedded-postgres-server.mjs [port]
 //
-// Prints one JSON line {"port","user","password","version"} on stdout once the server accepts logins,
+// Prints one JSON line {"port","user","password","version","logFile"} on stdout once the server accepts logins,
 // then keeps it running until SIGTERM/SIGINT or until stdin closes. Watching stdin means the server never
 // outlives whoever started it, even when that process is killed outright. Failures go to stderr as
-// one line and exit 1.
+// one line and exit 1. The server's log (what it writes to stderr, with the default settings
+// every failed authentication as a FATAL line) goes to `logFile`, removed with the data directory.
 //
 // With ROTOR_EMBEDDED_PG_TLS_CERT and ROTOR_EMBEDDED_PG_TLS_KEY (PEM file paths) the server also
 // accepts TLS with that certificate (plaintext stays allowed, as on RDS without rds.force_ssl).
@@ -17,6 +18,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  appendFileSync,
   chmodSync,
   chownSync,
   copyFileSync,
@@ -37,6 +39,7 @@ const password = randomBytes(18).toString('base64url');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 const baseDir = mkdtempSync(join(tmpdir(), 'rotor-embedded-pg-'));
+const logFile = join(baseDir, 'server.log');
 // As root, PostgreSQL runs as the `postgres` OS user, which must be able to walk into the data dir.
 if (isRoot) chmodSync(baseDir, 0o755);
 
@@ -134,7 +137,7 @@ async function main() {
       'password_encryption=scram-sha-256',
       ...tlsSettings(),
     ],
-    onLog: () => {},
+    onLog: (message) => appendFileSync(logFile, message),
     onError: () => {},
   });
   await server.initialise();
@@ -145,7 +148,7 @@ async function main() {
   const { rows } = await client.query('SHOW server_version');
   await client.end();
   process.stdout.write(
-    `${JSON.stringify({ port, user: USER, password, version: rows[0].server_version })}\n`,
+    `${JSON.stringify({ port, user: USER, password, version: rows[0].server_version, logFile })}\n`,
   );
 }
 

@@ -18,6 +18,11 @@ export interface DatabaseServer extends ServerAddress {
   readonly source: DatabaseSource;
   /** What the server reports about itself (e.g. `17.6`, `10.11.19-MariaDB`), when the testkit asked it. */
   readonly version?: string;
+  /**
+   * The server's own log (its stderr), where the testkit started the server itself: lets a test
+   * count what the server saw, such as failed authentications.
+   */
+  readonly logFile?: string;
   /** Superuser URL, password included: hand it to drivers, never to a log. */
   readonly url: string;
   /** Stops what the testkit started; a no-op for env servers and for copies read in jest workers. */

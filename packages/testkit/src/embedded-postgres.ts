@@ -29,6 +29,7 @@ interface ReadyLine {
   user: string;
   password: string;
   version?: string;
+  logFile?: string;
 }
 
 /**
@@ -56,6 +57,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     source: 'embedded',
     ...address,
     ...(ready.version === undefined ? {} : { version: ready.version }),
+    ...(ready.logFile === undefined ? {} : { logFile: ready.logFile }),
     url: formatDatabaseUrl('postgres', address),
     stop: () => stopChild(child),
   };
@@ -112,7 +114,14 @@ function parseReadyLine(line: string): ReadyLine {
     typeof value.password === 'string'
   ) {
     const version = 'version' in value && typeof value.version === 'string' ? value.version : undefined;
-    return { port: value.port, user: value.user, password: value.password, ...(version ? { version } : {}) };
+    const logFile = 'logFile' in value && typeof value.logFile === 'string' ? value.logFile : undefined;
+    return {
+      port: value.port,
+      user: value.user,
+      password: value.password,
+      ...(version ? { version } : {}),
+      ...(logFile ? { logFile } : {}),
+    };
   }
   throw new DatabaseStartError('embedded PostgreSQL printed an unexpected ready line');
 }

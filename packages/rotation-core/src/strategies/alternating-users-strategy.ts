@@ -2,6 +2,7 @@ import type { DatabaseEngine } from '../engine';
 import {
   DatabaseChangeError,
   LoginFailedError,
+  RotationError,
   SecretFormatError,
   SecretStateError,
   UnsafeRotationError,
@@ -12,14 +13,9 @@ import {
   type DatabaseSecret,
   parseDatabaseSecret,
   type SecretRules,
-  sameHost,
+  sameEndpoint,
 } from '../secret-value';
-import {
-  pendingAlreadyApplied,
-  type RotationStrategy,
-  readCurrent,
-  type StepContext,
-} from './rotation-strategy';
+import { type RotationStrategy, readCurrent, type StepContext } from './rotation-strategy';
 
 const CLONE_SUFFIX = '_clone';
 
@@ -34,6 +30,7 @@ export class AlternatingUsersStrategy implements RotationStrategy {
   secretRules(engine: DatabaseEngine): SecretRules {
     return {
       engineNames: engine.engineNames,
+      engineNamePrefixes: engine.engineNamePrefixes ?? [],
       defaultPort: engine.defaultPort,
       requireEngine: false,
       requireMasterArn: true,
@@ -48,7 +45,7 @@ export class AlternatingUsersStrategy implements RotationStrategy {
     if (length > limit) {
       throw new SecretFormatError(
         `the alternate username ${JSON.stringify(next)} is ${length} ${unit} long; ${ctx.engine.family} allows ${limit}` +
-          ` (shorten the username to ${limit - CLONE_SUFFIX.length} ${unit}${ctx.engine.family === 'mysql' ? ' or raise USERNAME_CHARACTER_LIMIT' : ''})`,
+          ` (shorten the username to ${limit - CLONE_SUFFIX.length} ${unit}${ctx.engine.usernameLimitVariable ? ` or raise ${ctx.engine.usernameLimitVariable}` : ''})`,
         { ...ctx.errorContext, username: current.username },
       );
     }
@@ -65,16 +62,28 @@ export class AlternatingUsersStrategy implements RotationStrategy {
         ctx.errorContext,
       );
     }
-    if (!sameHost(current.host, pending.host)) {
+    if (!sameEndpoint(current, pending)) {
       throw new UnsafeRotationError(
-        `AWSPENDING is for host ${pending.host} but AWSCURRENT is for host ${current.host}`,
+        `AWSPENDING is for ${pending.host}:${pending.port} but AWSCURRENT is for ${current.host}:${current.port}`,
         ctx.errorContext,
       );
     }
-
-    if (await pendingAlreadyApplied(ctx, pending)) return;
+    const original = current.username.endsWith(CLONE_SUFFIX) ? pending.username : current.username;
+    const clone = `${original}${CLONE_SUFFIX}`;
+    const superuser = await readSuperuser(ctx, current);
+    // The superuser must never be one of the two users: the rotation would set its password to
+    // one the application holds, and the superuser secret would stop working.
+    if (superuser.username === original || superuser.username === clone) {
+      throw new UnsafeRotationError(
+        `the superuser secret (masterarn) is for user ${JSON.stringify(superuser.username)}, which is ${superuser.username === original ? 'the rotated user' : "the rotated user's clone"}; alternating users must never rotate the superuser's own password`,
+        { ...ctx.errorContext, username: current.username },
+      );
+    }
 
     // Confused-deputy guard: only rotate credentials that are valid now. No AWSPREVIOUS fallback.
+    // There is no probe of AWSPENDING either: it would fail in every normal rotation (a failed
+    // login on the server), and the superuser's work below sets the pending password whatever it
+    // is, so a re-run after a crash simply does it again.
     const currentLogin = await ctx.login.tryLogin(current, 'AWSCURRENT');
     if ('failure' in currentLogin) {
       throw new LoginFailedError(
@@ -86,22 +95,34 @@ export class AlternatingUsersStrategy implements RotationStrategy {
     }
     await ctx.login.close(currentLogin.connection);
 
-    const superuser = await readSuperuser(ctx, current);
     const superConnection = await ctx.login.login(superuser, 'superuser');
-    const original = current.username.endsWith(CLONE_SUFFIX) ? pending.username : current.username;
+    const engineContext = { log: ctx.log, env: ctx.config.env, deadline: ctx.deadline };
     try {
+      const escalations = ctx.engine.privilegeEscalations
+        ? await ctx.engine.privilegeEscalations(
+            superConnection,
+            { originalUsername: original, cloneUsername: clone },
+            engineContext,
+          )
+        : [];
+      if (escalations.length > 0) {
+        throw new UnsafeRotationError(
+          `refusing to hand out more than the original user holds: ${escalations.join('; ')}`,
+          { ...ctx.errorContext, username: pending.username },
+        );
+      }
       const outcome = await ctx.engine.upsertAlternateUser(
         superConnection,
         {
           username: pending.username,
           newPassword: pending.password,
           originalUsername: original,
-          cloneUsername: `${original}${CLONE_SUFFIX}`,
+          cloneUsername: clone,
           currentUsername: current.username,
           currentPassword: current.password,
           secret: pending,
         },
-        { log: ctx.log, env: ctx.config.env, deadline: ctx.deadline },
+        engineContext,
       );
       ctx.log.info(outcome.created ? 'alternate user created' : 'password changed', {
         username: pending.username,
@@ -109,10 +130,10 @@ export class AlternatingUsersStrategy implements RotationStrategy {
         privilegeChanges: outcome.privilegeChanges,
       });
     } catch (error) {
-      if (error instanceof DatabaseChangeError) throw error;
+      if (error instanceof RotationError) throw error;
       const e = describeError(error, ctx.redactor);
       throw new DatabaseChangeError(
-        `the superuser could not create or update the alternate user: ${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message}`,
+        `the superuser could not check, create or update the alternate user: ${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message}`,
         { ...ctx.errorContext, username: pending.username },
         { cause: error },
       );
@@ -132,6 +153,7 @@ async function readSuperuser<C>(ctx: StepContext<C>, current: DatabaseSecret): P
     value.secretString,
     {
       engineNames: ctx.engine.engineNames,
+      engineNamePrefixes: ctx.engine.engineNamePrefixes ?? [],
       defaultPort: ctx.engine.defaultPort,
       requireEngine: false,
       requireMasterArn: false,
@@ -147,9 +169,10 @@ async function readSuperuser<C>(ctx: StepContext<C>, current: DatabaseSecret): P
       ctx.errorContext,
     );
   }
-  if (!sameHost(superuser.host, current.host)) {
+  // Host and port: two instances on one host are two databases.
+  if (!sameEndpoint(superuser, current)) {
     throw new UnsafeRotationError(
-      `${what} is for host ${superuser.host} but the rotated secret is for host ${current.host}; the superuser must be for the same database`,
+      `${what} is for ${superuser.host}:${superuser.port} but the rotated secret is for ${current.host}:${current.port}; the superuser must be for the same database`,
       ctx.errorContext,
     );
   }

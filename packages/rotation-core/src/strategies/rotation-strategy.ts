@@ -47,8 +47,11 @@ export async function readCurrent(ctx: StepContext<unknown>): Promise<DatabaseSe
 }
 
 /**
- * True when the pending credentials already log in: an earlier try of setSecret got as far as the
- * database change, so there is nothing left to do. An unreachable database ends the step here.
+ * Tried only after AWSCURRENT was refused as an authentication failure, never first: in the normal
+ * path the pending password is not set yet, and probing it would cost a failed login on the server
+ * every rotation (account lockout policies count those). True when the pending credentials log
+ * in: an earlier try of setSecret got as far as the database change. An unreachable database ends
+ * the step here.
  */
 export async function pendingAlreadyApplied<C>(
   ctx: StepContext<C>,

@@ -1,7 +1,8 @@
+import type { LoginAttempt } from '../database-login';
 import type { DatabaseEngine } from '../engine';
 import { DatabaseChangeError, LoginFailedError, UnsafeRotationError } from '../errors';
 import { describeError } from '../redactor';
-import { type DatabaseSecret, type SecretRules, sameHost } from '../secret-value';
+import { type DatabaseSecret, type SecretRules, sameEndpoint } from '../secret-value';
 import {
   pendingAlreadyApplied,
   type RotationStrategy,
@@ -16,6 +17,7 @@ export class SingleUserStrategy implements RotationStrategy {
   secretRules(engine: DatabaseEngine): SecretRules {
     return {
       engineNames: engine.engineNames,
+      engineNamePrefixes: engine.engineNamePrefixes ?? [],
       defaultPort: engine.defaultPort,
       requireEngine: true,
       requireMasterArn: false,
@@ -32,14 +34,17 @@ export class SingleUserStrategy implements RotationStrategy {
     const current = await readCurrent(ctx);
     requireSameTarget(current, pending, 'AWSCURRENT', ctx);
 
-    // An earlier try may already have changed the password.
-    if (await pendingAlreadyApplied(ctx, pending)) return;
-
-    // Log in as current, else as previous (the database changed but the secret did not).
-    let attempt = await ctx.login.tryLogin(current, 'AWSCURRENT');
+    // AWSCURRENT first: in the normal path it is the only login, and it succeeds, so the server sees
+    // no failed authentication. Only a refusal of the password itself leads to the other versions.
+    const currentAttempt = await ctx.login.tryLogin(current, 'AWSCURRENT');
+    let attempt: LoginAttempt<C> = currentAttempt;
     let usedStage = 'AWSCURRENT';
     let loggedInPassword = current.password;
-    if ('failure' in attempt && attempt.failure.reason !== 'network') {
+    if ('failure' in currentAttempt) {
+      if (currentAttempt.failure.reason !== 'authentication') throw currentAttempt.failure;
+      // An earlier try may already have changed the password.
+      if (await pendingAlreadyApplied(ctx, pending)) return;
+      // The database changed but the secret did not: AWSPREVIOUS, with AWSCURRENT's ssl policy.
       const previous = await ctx.readSecret({ stage: 'AWSPREVIOUS' });
       if (previous) {
         requireSameTarget(previous, pending, 'AWSPREVIOUS', ctx);
@@ -53,7 +58,7 @@ export class SingleUserStrategy implements RotationStrategy {
     }
     if ('failure' in attempt) {
       throw new LoginFailedError(
-        `unable to log into database with previous, current, or pending secret; last error: ${attempt.failure.detail}`,
+        `unable to log into database with previous, current, or pending secret; AWSCURRENT: ${attempt.failure.detail}`,
         attempt.failure.reason,
         { ...ctx.errorContext, username: pending.username },
         { cause: attempt.failure },
@@ -99,9 +104,9 @@ function requireSameTarget(
       ctx.errorContext,
     );
   }
-  if (!sameHost(other.host, pending.host)) {
+  if (!sameEndpoint(other, pending)) {
     throw new UnsafeRotationError(
-      `AWSPENDING is for host ${pending.host} but ${label} is for host ${other.host}; refusing to rotate across hosts`,
+      `AWSPENDING is for ${pending.host}:${pending.port} but ${label} is for ${other.host}:${other.port}; refusing to rotate across servers`,
       ctx.errorContext,
     );
   }

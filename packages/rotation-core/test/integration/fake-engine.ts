@@ -36,6 +36,7 @@ export function fakeEngine(db: FakeDatabase): DatabaseEngine<FakeConnection> {
   return {
     family: 'fake',
     engineNames: ['fake'],
+    settings: [],
     defaultPort: 1111,
     defaultExcludeCharacters: '/@"\'\\',
     maxUsernameLength: () => 16,

@@ -101,7 +101,7 @@ const callsPerStep = (s: Setup) =>
   );
 
 describe('createRotationHandler against the emulator', () => {
-  it('single-user: 11 Secrets Manager calls (4, 3, 2, 2), password changed, stages moved', async () => {
+  it('single-user: 12 Secrets Manager calls (5, 3, 2, 2), password changed, stages moved', async () => {
     const s = await setup('single-user', { ssl: false });
     const token = await rotate(s);
     const stages = (await sdk.send(new DescribeSecretCommand({ SecretId: s.arn }))).VersionIdsToStages ?? {};
@@ -110,11 +110,14 @@ describe('createRotationHandler against the emulator', () => {
       (await sdk.send(new GetSecretValueCommand({ SecretId: s.arn }))).SecretString as string,
     );
     expect(s.db.users.get('app')).toBe(current.password);
-    expect(callsPerStep(s)).toEqual({ createSecret: 4, setSecret: 3, testSecret: 2, finishSecret: 2 });
+    expect(callsPerStep(s)).toEqual({ createSecret: 5, setSecret: 3, testSecret: 2, finishSecret: 2 });
     expect(s.sent.map((c) => c.command)).not.toContain('GetRandomPasswordCommand');
+    // No failed login: AWSCURRENT in setSecret, AWSPENDING in testSecret, nothing else.
+    expect(s.db.attempts.map((a) => a.username)).toEqual(['app', 'app']);
+    expect(s.lines.filter((l) => l.message === 'login failed')).toEqual([]);
   });
 
-  it('alternating users: 12 calls (4, 4, 2, 2); the alternate user gets the password', async () => {
+  it('alternating users: 13 calls (5, 4, 2, 2); the alternate user gets the password', async () => {
     const s = await setup('alternating-users', { ssl: false });
     await rotate(s);
     const current = JSON.parse(
@@ -123,7 +126,10 @@ describe('createRotationHandler against the emulator', () => {
     expect(current.username).toBe('app_clone');
     expect(s.db.users.get('app_clone')).toBe(current.password);
     expect(s.db.users.get('app')).toBe('Initial-Password-1');
-    expect(callsPerStep(s)).toEqual({ createSecret: 4, setSecret: 4, testSecret: 2, finishSecret: 2 });
+    expect(callsPerStep(s)).toEqual({ createSecret: 5, setSecret: 4, testSecret: 2, finishSecret: 2 });
+    // No failed login and no probe of AWSPENDING before the superuser set it.
+    expect(s.db.attempts.map((a) => a.username)).toEqual(['app', 'admin', 'app_clone']);
+    expect(s.lines.filter((l) => l.message === 'login failed')).toEqual([]);
   });
 
   it('passes RotationToken on to PutSecretValue and moves only AWSCURRENT in finishSecret', async () => {

@@ -4,6 +4,7 @@ import { CHARACTER_CLASSES, ConfigurationError, generatePassword, loadRotationCo
 const engine = {
   family: 'test',
   engineNames: ['test'],
+  settings: [],
   defaultPort: 1,
   defaultExcludeCharacters: ':/@"\'\\',
   maxUsernameLength: () => 63,
@@ -45,10 +46,10 @@ describe('password settings (AWS template variables)', () => {
     const config = loadRotationConfig(redshiftLike, {
       EXCLUDE_NUMBERS: 'true',
       REQUIRE_EACH_INCLUDED_TYPE: 'false',
-      PASSWORD_LENGTH: '3',
+      PASSWORD_LENGTH: '8',
     });
     for (let i = 0; i < 100; i++)
-      expect(generatePassword(config.password)).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9]).{3}$/);
+      expect(generatePassword(config.password)).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*[0-9]).{8}$/);
   });
 
   it.each([
@@ -56,6 +57,9 @@ describe('password settings (AWS template variables)', () => {
     [{ PASSWORD_LENGTH: 'long' }, /PASSWORD_LENGTH/],
     [{ PASSWORD_LENGTH: '5000' }, /PASSWORD_LENGTH/],
     [{ PASSWORD_LENGTH: '3' }, /shorter than the 4 character types required/],
+    // Defect 9: a 1-character password could never be masked in logs; refused at cold start.
+    [{ PASSWORD_LENGTH: '1' }, /PASSWORD_LENGTH 1 is below the minimum of 8/],
+    [{ PASSWORD_LENGTH: '7', EXCLUDE_PUNCTUATION: 'true' }, /PASSWORD_LENGTH 7 is below the minimum of 8/],
     [{ EXCLUDE_NUMBERS: 'maybe' }, /EXCLUDE_NUMBERS must be true or false/],
     [
       { EXCLUDE_NUMBERS: '1', EXCLUDE_PUNCTUATION: '1', EXCLUDE_UPPERCASE: '1', EXCLUDE_LOWERCASE: '1' },

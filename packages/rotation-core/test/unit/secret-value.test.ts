@@ -59,7 +59,11 @@ describe('parseDatabaseSecret', () => {
     ['empty password', { ...base, password: '' }, /key "password" is empty/],
     ['missing engine', { ...base, engine: undefined }, /key "engine" is missing/],
     ['port out of range', { ...base, port: 70000 }, /key "port" must be a port number/],
-    ['port not numeric', { ...base, port: 'abc' }, /key "port" must be a port number .* not "abc"/],
+    [
+      'port not numeric',
+      { ...base, port: 'abc' },
+      /key "port" must be a port number .* not a string that is not a whole number/,
+    ],
     ['port object', { ...base, port: {} }, /not a object/],
     ['control character in username', { ...base, username: 'a\u0000b' }, /control characters/],
     ['empty dbname', { ...base, dbname: '' }, /key "dbname" is empty/],
@@ -72,7 +76,7 @@ describe('parseDatabaseSecret', () => {
   it('rejects another engine with UnsupportedEngineError', () => {
     expect(() => parse({ ...base, engine: 'mysql' })).toThrow(UnsupportedEngineError);
     expect(() => parse({ ...base, engine: 'mysql' })).toThrow(
-      /engine "mysql" is not rotated by this function \(expected postgres, aurora-postgresql\)/,
+      /key "engine" names an engine this function does not rotate \(expected postgres, aurora-postgresql\)/,
     );
   });
 

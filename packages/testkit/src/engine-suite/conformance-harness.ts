@@ -46,6 +46,12 @@ export class ConformanceHarness {
     return this.sdk;
   }
 
+  /** The emulator's endpoint, for a test that builds SDK clients of its own. */
+  get endpoint(): string {
+    if (!this.emulator) throw new Error('harness not started');
+    return this.emulator.endpoint;
+  }
+
   async start(): Promise<void> {
     process.env.AWS_ACCESS_KEY_ID ??= CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY ??= CREDENTIALS.secretAccessKey;

@@ -265,11 +265,53 @@ export function defineEngineConformanceTests(
         const before = await h.snapshot(bad);
         await expect(h.step('alternating-users', bad, token, 'setSecret')).rejects.toMatchObject({
           name: 'UnsafeRotationError',
-          message: expect.stringMatching(/superuser secret .* is for host db\.other-host\.invalid/),
+          message: expect.stringMatching(/superuser secret .* is for db\.other-host\.invalid:/),
         });
         expect(await h.snapshot(bad)).toEqual(before);
         expect(await h.adapter.userExists(clone())).toBe(false);
         expect(await h.adapter.canLogin(user.username, user.password)).toBe(true);
+      });
+
+      // Defect 8: same host, another port is another database server.
+      it('refuses a superuser secret for the same host on another port and changes nothing', async () => {
+        const su = h.adapter.superuser();
+        const otherPort = su.port === 65535 ? su.port - 1 : su.port + 1;
+        const otherSuper = await h.superuserSecret({ port: otherPort });
+        const bad = await h.createSecret('app', h.secretFor(user, { masterarn: otherSuper }));
+        const token = await h.beginRotation(bad);
+        await h.step('alternating-users', bad, token, 'createSecret');
+        const before = await h.snapshot(bad);
+        await expect(h.step('alternating-users', bad, token, 'setSecret')).rejects.toMatchObject({
+          name: 'UnsafeRotationError',
+          message: expect.stringContaining(
+            `is for ${su.host}:${otherPort} but the rotated secret is for ${su.host}:${su.port}`,
+          ),
+        });
+        expect(await h.snapshot(bad)).toEqual(before);
+        expect(await h.adapter.userExists(clone())).toBe(false);
+        expect(await h.adapter.canLogin(user.username, user.password)).toBe(true);
+      });
+
+      // Defect 1: the rotated user (or its clone) is the superuser-secret user.
+      it.each([
+        ['the superuser itself', (name: string) => name],
+        ["the superuser's clone", (name: string) => `${name}_clone`],
+      ])('refuses an app secret for %s before anything changes', async (_label, rotated) => {
+        const su = h.adapter.superuser();
+        const masterarn = await h.superuserSecret();
+        const username = rotated(su.username);
+        const password = username === su.username ? su.password : h.newPassword();
+        const bad = await h.createSecret('app', h.secretFor({ username, password }, { masterarn }));
+        const token = await h.beginRotation(bad);
+        await h.step('alternating-users', bad, token, 'createSecret');
+        const before = await h.snapshot(bad);
+        await expect(h.step('alternating-users', bad, token, 'setSecret')).rejects.toMatchObject({
+          name: 'UnsafeRotationError',
+          message: expect.stringMatching(/must never rotate the superuser's own password/),
+        });
+        expect(await h.snapshot(bad)).toEqual(before);
+        expect(await h.adapter.canLogin(su.username, su.password)).toBe(true);
+        expect(await h.adapter.userExists(`${su.username}_clone`)).toBe(false);
       });
 
       it('refuses to act when the AWSCURRENT credentials do not log in (no AWSPREVIOUS fallback)', async () => {

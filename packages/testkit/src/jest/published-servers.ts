@@ -33,11 +33,16 @@ function versionVariable(target: TargetName): string {
   return `ROTOR_RESOLVED_${target.toUpperCase()}_VERSION`;
 }
 
+function logFileVariable(target: TargetName): string {
+  return `ROTOR_RESOLVED_${target.toUpperCase()}_LOG_FILE`;
+}
+
 export function publishServer(server: DatabaseServer, env: NodeJS.ProcessEnv = process.env): void {
   unpublish(server.target, env);
   env[resolvedUrlVariable(server.target)] = server.url;
   env[sourceVariable(server.target)] = server.source;
   if (server.version !== undefined) env[versionVariable(server.target)] = server.version;
+  if (server.logFile !== undefined) env[logFileVariable(server.target)] = server.logFile;
 }
 
 export function publishSkip(target: TargetName, reason: string, env: NodeJS.ProcessEnv = process.env): void {
@@ -50,6 +55,7 @@ export function unpublish(target: TargetName, env: NodeJS.ProcessEnv = process.e
     resolvedUrlVariable,
     sourceVariable,
     versionVariable,
+    logFileVariable,
     skipVariable,
     skipAnnouncedVariable,
   ])
@@ -100,11 +106,13 @@ function serverFromUrl(
 ): DatabaseServer {
   const address = parseDatabaseUrl(target, url, variable);
   const version = env[versionVariable(target)];
+  const logFile = env[logFileVariable(target)];
   return {
     target,
     source,
     ...address,
     ...(version === undefined ? {} : { version }),
+    ...(logFile === undefined ? {} : { logFile }),
     url: formatDatabaseUrl(target, address),
     stop: async () => {},
   };
