@@ -18,4 +18,5 @@ export {
   OwnPasswordNotAllowedError,
   UnexpectedReplyError,
   UnsupportedMongoUserError,
+  UnsupportedServerVersionError,
 } from './errors';
