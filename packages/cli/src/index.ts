@@ -2,11 +2,12 @@
 
 export type { ZipEntry } from '@rotor/secrets-manager-local';
 export { readZip, unzipToDirectory } from '@rotor/secrets-manager-local';
+export { engineFor, engineModuleNamed, engineValues } from './engines/engine-registry';
+export { ENGINES } from './engines/engines';
 export { CliError, PackagingError, UsageError, ZipFormatError } from './errors';
 export type { BuildEngineZipOptions, BuiltZip } from './packaging/build-engine-zip';
 export { buildEngineZip, RDS_CA_BUNDLE_ENTRY } from './packaging/build-engine-zip';
-export type { EnginePackage } from './packaging/engine-packages';
-export { ENGINE_PACKAGES, STRATEGIES } from './packaging/engine-packages';
+export { STRATEGIES } from './packaging/engine-packages';
 export type { ZipInputEntry } from './packaging/zip-writer';
 export { writeZip } from './packaging/zip-writer';
 export { runCli } from './run-cli';

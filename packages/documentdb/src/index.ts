@@ -11,6 +11,7 @@ export {
 } from './documentdb-commands';
 export { classifyDocumentDbError, type DocumentDbConnection } from './documentdb-connection';
 export { documentDbEngine } from './documentdb-engine';
+export { documentdbModule } from './documentdb-module';
 export {
   DocumentDbConnectError,
   IamUserError,

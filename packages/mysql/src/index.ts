@@ -9,6 +9,7 @@ export {
   parseShowGrants,
   type UserGrants,
 } from './mysql-grants';
+export { mysqlModule } from './mysql-module';
 export {
   type Account,
   type AccountSettings,

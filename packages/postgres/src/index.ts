@@ -5,6 +5,7 @@ export {
   type PostgresConnectOptions,
 } from './postgres-connection';
 export { postgresEngine } from './postgres-engine';
+export { postgresModule } from './postgres-module';
 export {
   alterRolePasswordStatement,
   createLoginRoleStatement,

@@ -15,6 +15,7 @@ export {
 } from './redshift-engine';
 export { type DirectGrant, planCloneSync, type SyncPlan, type UserState } from './redshift-grant-sync';
 export { createRedshiftRotationHandler } from './redshift-handler';
+export { redshiftModule } from './redshift-module';
 export {
   FORBIDDEN_PASSWORD_CHARACTERS,
   MAX_PASSWORD_LENGTH,

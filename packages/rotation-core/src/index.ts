@@ -46,5 +46,5 @@ export {
   sameHost,
 } from './secret-value';
 export { type SecretsManagerTimeouts, secretsManagerHttpOptions } from './secrets-gateway';
-export type { StrategyName } from './strategies/rotation-strategy';
+export { STRATEGY_NAMES, type StrategyName } from './strategies/rotation-strategy';
 export { defaultTrustedCertificates, rdsCertificateCount, tlsSettingsFor } from './tls';

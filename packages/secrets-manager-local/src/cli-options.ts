@@ -18,6 +18,8 @@ export interface CliOptions {
   accountId: string;
   rotation: 'sync' | 'async';
   stateFile?: string;
+  /** A JSON file of fault rules (`{seed?, rules: [...]}`), absolute. */
+  faultsFile?: string;
   lambdas: LambdaOption[];
   help: boolean;
 }
@@ -37,6 +39,9 @@ Options:
                             dist/rotor-postgres.zip#single-user.handler
   --env NAME=VALUE          environment variable for the --lambda before it; repeatable
   --state FILE              keep secrets in FILE across restarts (written atomically)
+  --faults FILE             inject faults from a JSON file {"seed": N, "rules": [{"kind":
+                            "throttle"|"internal-error"|"delay"|"response-lost", "operation",
+                            "nth", "probability", "times", "delayMs"}]}; for testing clients
   --region REGION           region in ARNs (default us-east-1)
   --account-id ID           account in ARNs (default 123456789012)
   --rotation sync|async     run rotations before RotateSecret answers (default) or after
@@ -95,6 +100,9 @@ export function parseCliOptions(argv: readonly string[], cwd: string): CliOption
       }
       case '--state':
         options.stateFile = resolve(cwd, value());
+        break;
+      case '--faults':
+        options.faultsFile = resolve(cwd, value());
         break;
       case '--lambda':
         options.lambdas.push(parseLambda(value(), cwd));

@@ -11,7 +11,8 @@ export type AwsErrorCode =
   | 'SerializationException'
   | 'UnknownOperationException'
   | 'RequestEntityTooLargeException'
-  | 'InternalServiceError';
+  | 'InternalServiceError'
+  | 'ThrottlingException';
 
 /**
  * An error the emulator reports to the caller as an AWS error response. Anything else thrown
@@ -70,6 +71,11 @@ export class LambdaInvocationError extends Error {
 /** Raised when the `--state` file cannot be read back. */
 export class StateFileError extends Error {
   override readonly name = 'StateFileError';
+}
+
+/** Raised for a fault rule or `--faults` file that cannot be used. */
+export class FaultConfigError extends Error {
+  override readonly name = 'FaultConfigError';
 }
 
 /** Raised for bad command-line arguments. */

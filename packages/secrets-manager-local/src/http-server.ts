@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { SecretsManagerServiceError, serializationError } from './errors';
+import type { FaultDecision } from './fault-injector';
 import type { JsonObject } from './input-reader';
 import type { Operation } from './operations';
 
@@ -16,9 +17,10 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export function createSecretsManagerServer(
   operations: ReadonlyMap<string, Operation>,
   logError: (line: string) => void,
+  faultFor: (operation: string) => FaultDecision | undefined = () => undefined,
 ): Server {
   return createServer((req, res) => {
-    handle(req, res, operations, logError).catch((error: unknown) => {
+    handle(req, res, operations, logError, faultFor).catch((error: unknown) => {
       // Only reachable if writing the response itself failed (e.g. the client went away).
       logError(JSON.stringify({ event: 'response-failed', error: describeError(error) }));
       res.destroy();
@@ -31,12 +33,16 @@ async function handle(
   res: ServerResponse,
   operations: ReadonlyMap<string, Operation>,
   logError: (line: string) => void,
+  faultFor: (operation: string) => FaultDecision | undefined,
 ): Promise<void> {
   const requestId = randomUUID();
   let result: { status: number; body: unknown };
+  let fault: FaultDecision | undefined;
   try {
     const body = await readBody(req);
-    const operation = findOperation(req, operations);
+    const { name, operation } = findOperation(req, operations);
+    fault = faultFor(name);
+    if (fault) await beforeOperation(fault);
     result = { status: 200, body: await operation(parseBody(body)) };
   } catch (error) {
     if (error instanceof SecretsManagerServiceError) {
@@ -52,6 +58,11 @@ async function handle(
       };
     }
   }
+  if (fault?.kind === 'response-lost') {
+    // The operation ran (a write is applied); the caller only sees its connection drop.
+    res.socket?.destroy();
+    return;
+  }
   // The replacer is a safety net for rule §1.5: a member without a value is left out, never null.
   const payload = JSON.stringify(result.body, (_key, value: unknown) => (value === null ? undefined : value));
   res.writeHead(result.status, {
@@ -62,7 +73,23 @@ async function handle(
   res.end(payload);
 }
 
-function findOperation(req: IncomingMessage, operations: ReadonlyMap<string, Operation>): Operation {
+/** Faults that answer instead of the operation throw that answer; a delay just waits. */
+async function beforeOperation(fault: FaultDecision): Promise<void> {
+  if (fault.kind === 'throttle') throw new SecretsManagerServiceError('ThrottlingException', 'Rate exceeded');
+  if (fault.kind === 'internal-error') {
+    throw new SecretsManagerServiceError(
+      'InternalServiceError',
+      'An error occurred on the server side.',
+      500,
+    );
+  }
+  if (fault.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+}
+
+function findOperation(
+  req: IncomingMessage,
+  operations: ReadonlyMap<string, Operation>,
+): { name: string; operation: Operation } {
   const target = req.headers['x-amz-target'];
   if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
     throw new SecretsManagerServiceError(
@@ -70,11 +97,12 @@ function findOperation(req: IncomingMessage, operations: ReadonlyMap<string, Ope
       'Requests must be POST / with an X-Amz-Target header of the form secretsmanager.<Operation>.',
     );
   }
-  const operation = operations.get(target.slice(TARGET_PREFIX.length));
+  const name = target.slice(TARGET_PREFIX.length);
+  const operation = operations.get(name);
   if (!operation) {
     throw new SecretsManagerServiceError('UnknownOperationException', `Unknown operation ${target}.`);
   }
-  return operation;
+  return { name, operation };
 }
 
 function parseBody(text: string): JsonObject {

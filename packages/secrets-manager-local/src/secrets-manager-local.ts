@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lambdaFunctionArn } from './arn';
+import { type FaultConfig, FaultInjector } from './fault-injector';
 import { createSecretsManagerServer } from './http-server';
 import { LambdaRegistry } from './lambda-registry';
 import { createOperations } from './operations';
@@ -25,6 +26,8 @@ export interface SecretsManagerLocalOptions {
   rotation?: 'sync' | 'async';
   /** Persist secrets to this JSON file and load them from it at start. */
   stateFile?: string;
+  /** Faults to inject from the start; more can be added at run time through `faults`. */
+  faults?: FaultConfig;
   /** Where diagnostic lines (failed rotation steps, internal errors) go; default stderr. */
   log?: (line: string) => void;
 }
@@ -40,6 +43,8 @@ export class SecretsManagerLocal {
   readonly accountId: string;
   /** The store behind the server, for tests that want to look underneath the wire. */
   readonly store: SecretStore;
+  /** Injects throttling, 500s, delays and lost responses into calls; empty unless configured. */
+  readonly faults: FaultInjector;
   private readonly running = new Set<Promise<boolean>>();
   private stopping: Promise<void> | undefined;
 
@@ -49,8 +54,10 @@ export class SecretsManagerLocal {
     private readonly lambdas: LambdaRegistry,
     private readonly stateWriter: StateFileWriter | undefined,
     endpoint: string,
+    faults: FaultInjector,
   ) {
     this.store = store;
+    this.faults = faults;
     this.region = store.region;
     this.accountId = store.accountId;
     this.endpoint = endpoint;
@@ -74,6 +81,7 @@ export class SecretsManagerLocal {
         () => store.exportSecrets(),
         log,
       );
+      await stateWriter.probe();
       const writer = stateWriter;
       store.onChange(() => writer.schedule());
     }
@@ -86,7 +94,10 @@ export class SecretsManagerLocal {
       if (!instance) throw new Error('RotateSecret arrived before the server finished starting.');
       return instance.rotate(input, options.rotation ?? 'sync', log);
     };
-    const server = createSecretsManagerServer(createOperations(store, rotate), log);
+    const faults = new FaultInjector(options.faults);
+    const server = createSecretsManagerServer(createOperations(store, rotate), log, (operation) =>
+      faults.decide(operation),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, host, () => {
@@ -95,7 +106,7 @@ export class SecretsManagerLocal {
       });
     });
     endpoint = `http://${urlHost(host)}:${(server.address() as AddressInfo).port}`;
-    instance = new SecretsManagerLocal(server, store, lambdas, stateWriter, endpoint);
+    instance = new SecretsManagerLocal(server, store, lambdas, stateWriter, endpoint, faults);
     return instance;
   }
 

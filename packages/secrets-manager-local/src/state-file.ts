@@ -3,6 +3,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StateFileError } from './errors';
 import type { StoredSecret } from './secret-model';
+import { validateStateEntries } from './state-entries';
 
 const FORMAT = 'rotor-secrets-manager-local-state';
 
@@ -44,7 +45,7 @@ export async function loadState(
       `State file ${file} belongs to region ${doc.region} and account ${doc.accountId}, not ${region} and ${accountId}.`,
     );
   }
-  return doc.secrets;
+  return validateStateEntries(file, doc.secrets, region, accountId);
 }
 
 /**
@@ -71,6 +72,20 @@ export class StateFileWriter {
     });
   }
 
+  /**
+   * Writes the current state now and throws when that fails. Called before the server listens:
+   * an emulator that cannot persist must not acknowledge writes it is going to lose.
+   */
+  async probe(): Promise<void> {
+    try {
+      await writeFileAtomically(this.file, `${JSON.stringify(this.document())}\n`);
+    } catch (error) {
+      throw new StateFileError(`Cannot write state file ${this.file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
   /** Resolves once everything changed so far is on disk. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
@@ -81,21 +96,24 @@ export class StateFileWriter {
     await new Promise((resolve) => setImmediate(resolve));
     while (this.dirty) {
       this.dirty = false;
-      const doc: StateDocument = {
-        format: FORMAT,
-        version: 1,
-        region: this.region,
-        accountId: this.accountId,
-        secrets: this.snapshot(),
-      };
       try {
-        await writeFileAtomically(this.file, `${JSON.stringify(doc)}\n`);
+        await writeFileAtomically(this.file, `${JSON.stringify(this.document())}\n`);
       } catch (error) {
         this.log(
           JSON.stringify({ event: 'state-write-failed', file: this.file, error: (error as Error).message }),
         );
       }
     }
+  }
+
+  private document(): StateDocument {
+    return {
+      format: FORMAT,
+      version: 1,
+      region: this.region,
+      accountId: this.accountId,
+      secrets: this.snapshot(),
+    };
   }
 }
 

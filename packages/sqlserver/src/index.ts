@@ -6,6 +6,7 @@ export {
   type SqlServerEngineOptions,
   sqlServerEngine,
 } from './sqlserver-engine';
+export { sqlserverModule } from './sqlserver-module';
 export {
   type Permission,
   type PermissionAction,

@@ -19,20 +19,41 @@ export {
 } from './embedded-postgres';
 export { type BadInputCase, badInputCases } from './engine-suite/bad-input-cases';
 export { type AppUser, ConformanceHarness } from './engine-suite/conformance-harness';
-export type { EngineTestAdapter, SuperuserCredentials } from './engine-suite/engine-test-adapter';
+export type {
+  EngineTestAdapter,
+  FaultRigAdapter,
+  SuperuserCredentials,
+} from './engine-suite/engine-test-adapter';
 export {
   FaultInjector,
   type FaultPoint,
   faultyEngine,
   injectSecretsManagerFaults,
 } from './engine-suite/fault-injection';
+export {
+  describeFault,
+  FaultRig,
+  ROTATION_STEPS,
+  type RotationStep,
+  type StepFault,
+} from './engine-suite/fault-rig';
+export {
+  formatSoakFigures,
+  runFaultSoak,
+  type SoakFigures,
+  type SoakOptions,
+  type SoakTarget,
+} from './engine-suite/fault-soak';
 export { LogCapture } from './engine-suite/log-capture';
+export { type InvariantCase, invariantViolations } from './engine-suite/rotation-invariant';
 export {
   defineEngineConformanceTests,
   type EngineConformanceOptions,
   runEngineConformanceSuite,
 } from './engine-suite/run-engine-conformance-suite';
+export { MATRIX_FAULTS, runEngineFaultMatrix } from './engine-suite/run-engine-fault-matrix';
 export { DatabaseStartError, DatabaseUrlError, TestkitError } from './errors';
+export { FaultProxy, type FaultProxyMode, type FaultProxyStats } from './fault-proxy';
 export { describeWithDatabase } from './jest/describe-with-database';
 export { createGlobalSetup, type GlobalSetupOptions } from './jest/global-setup';
 export { createGlobalTeardown } from './jest/global-teardown';
@@ -52,5 +73,12 @@ export {
   provisioningPlan,
 } from './provision-database';
 export { probeServerVersion } from './server-version';
+export { UNSUPPORTED_STATEMENT } from './tds-double/batch-executor';
+export {
+  type LoginAttempt,
+  TdsProtocolDouble,
+  type TdsProtocolDoubleOptions,
+} from './tds-double/tds-protocol-double';
+export { TdsDoubleSqlError, TdsDoubleState } from './tds-double/tds-state';
 export { createTestCertificates, opensslAvailable, type TestCertificates } from './test-certificates';
 export { uniqueName } from './unique-name';

@@ -7,8 +7,9 @@ import type { DemoDatabase } from '../demo/demo-database';
 import { MysqlDemoDatabase } from '../demo/mysql-demo-database';
 import { PostgresDemoDatabase } from '../demo/postgres-demo-database';
 import { ZipRotationRig } from '../demo/zip-rotation-rig';
+import { engineModuleNamed } from '../engines/engine-registry';
 import { buildEngineZip } from '../packaging/build-engine-zip';
-import { enginePackage, packageDirectory, STRATEGIES } from '../packaging/engine-packages';
+import { STRATEGIES } from '../packaging/engine-packages';
 import { findRepoRoot } from '../packaging/repo-root';
 import { BENCH_NOTES, type BenchReport, type EngineBench, formatEngine } from './bench-report';
 import { type ColdStart, measureBaseline, measureHandlerColdStart } from './cold-start';
@@ -54,8 +55,7 @@ async function benchEngine(
   say: (line: string) => void,
 ): Promise<EngineBench | { reason: string }> {
   const zip = await buildEngineZip({
-    engine,
-    packageDir: packageDirectory(enginePackage(engine).packageName),
+    module: engineModuleNamed(engine),
     repoRoot,
     outDir: work,
   });

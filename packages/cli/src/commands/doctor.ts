@@ -1,18 +1,14 @@
-import type { StrategyName } from '@rotor/rotation-core';
+import type { EngineModule } from '@rotor/rotation-core';
+import { STRATEGY_NAMES, type StrategyName } from '@rotor/rotation-core';
 import type { DoctorCheck, DoctorReport } from '../doctor/doctor-check';
 import { runDoctor } from '../doctor/run-doctor';
-import {
-  ENGINE_REGISTRY,
-  type EngineRegistration,
-  engineFor,
-  engineValues,
-} from '../engines/engine-registry';
+import { engineFor, engineValues } from '../engines/engine-registry';
+import { ENGINES } from '../engines/engines';
 import { secretsManagerClient } from '../engines/secrets-manager-client';
 import { UsageError } from '../errors';
 import type { Command } from './command';
 import { parseOptions } from './parse-options';
 
-const STRATEGIES: readonly StrategyName[] = ['single-user', 'alternating-users'];
 const DEFAULT_TIMEOUT_MS = 3000;
 const STATUS_LABEL: Record<DoctorCheck['status'], string> = {
   passed: 'PASS',
@@ -21,7 +17,7 @@ const STATUS_LABEL: Record<DoctorCheck['status'], string> = {
 };
 
 /** `rotor doctor`; the registry is a parameter so tests can drive an engine variant. */
-export function createDoctorCommand(registry: readonly EngineRegistration[] = ENGINE_REGISTRY): Command {
+export function createDoctorCommand(registry: readonly EngineModule[] = ENGINES): Command {
   return {
     name: 'doctor',
     summary: 'Check a secret, its database and the network path before enabling rotation',
@@ -70,9 +66,9 @@ Exit status: 0 no check failed, 1 a check failed, 2 wrong arguments.`,
       }
       const secretId = values['secret-id'];
       if (!secretId) throw new UsageError('doctor: --secret-id is required');
-      if (values.strategy !== undefined && !STRATEGIES.includes(values.strategy as StrategyName)) {
+      if (values.strategy !== undefined && !STRATEGY_NAMES.includes(values.strategy as StrategyName)) {
         throw new UsageError(
-          `doctor: unknown strategy ${JSON.stringify(values.strategy)}; known: ${STRATEGIES.join(', ')}`,
+          `doctor: unknown strategy ${JSON.stringify(values.strategy)}; known: ${STRATEGY_NAMES.join(', ')}`,
         );
       }
       if (values.engine !== undefined && !engineFor(values.engine, registry)) {

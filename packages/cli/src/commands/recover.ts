@@ -1,4 +1,6 @@
+import type { EngineModule } from '@rotor/rotation-core';
 import { engineFor, engineValues } from '../engines/engine-registry';
+import { ENGINES } from '../engines/engines';
 import { secretsManagerClient } from '../engines/secrets-manager-client';
 import { UsageError } from '../errors';
 import { recoverCommandLine, shellQuote } from '../recover/recover-command-line';
@@ -13,10 +15,11 @@ const DECISION_TEXT = {
   refuse: 'refused: nothing is changed',
 } as const;
 
-export const recoverCommand: Command = {
-  name: 'recover',
-  summary: 'Unblock a secret whose rotation failed part-way (AWSPENDING left behind); dry run by default',
-  help: `Usage: rotor recover SECRET [--apply] [--engine ENGINE] [--endpoint URL] [--region REGION] [--json]
+export function createRecoverCommand(engines: readonly EngineModule[] = ENGINES): Command {
+  return {
+    name: 'recover',
+    summary: 'Unblock a secret whose rotation failed part-way (AWSPENDING left behind); dry run by default',
+    help: `Usage: rotor recover SECRET [--apply] [--engine ENGINE] [--endpoint URL] [--region REGION] [--json]
 
 A rotation that fails part-way leaves a version labelled AWSPENDING that is not AWSCURRENT, and
 Secrets Manager refuses every later rotation until it is resolved. recover tries the AWSCURRENT and
@@ -32,7 +35,7 @@ what it would do. Trying the credentials may add one failed login to the databas
 Options:
   SECRET          Name or ARN of the secret (or --secret-id SECRET)
   --apply         Make the changes (default: dry run, nothing changes)
-  --engine ENGINE Engine value when the secret has no "engine" key (overrides it): ${engineValues().join(', ')}
+  --engine ENGINE Engine value when the secret has no "engine" key (overrides it): ${engineValues(engines).join(', ')}
   --endpoint URL  Secrets Manager endpoint (default: SECRETS_MANAGER_ENDPOINT, else AWS)
   --region REGION Region (default: AWS_REGION, else the region in the secret's ARN)
   --json          Print the result as one JSON object
@@ -41,67 +44,68 @@ Options:
 Exit status: 0 nothing stuck, or the plan (dry run) or the change (--apply) succeeded; 1 refused
 or failed; 2 wrong arguments.`,
 
-  async run(args, io) {
-    const { values, positionals } = parseOptions(
-      'recover',
-      args,
-      {
-        'secret-id': { type: 'string' },
-        apply: { type: 'boolean' },
-        engine: { type: 'string' },
-        endpoint: { type: 'string' },
-        region: { type: 'string' },
-      },
-      true,
-    );
-    if (values.help) {
-      io.out(`${this.help}\n`);
-      return 0;
-    }
-    const ids = [...positionals, ...(values['secret-id'] ? [values['secret-id']] : [])];
-    if (ids.length !== 1) throw new UsageError('recover: name exactly one secret (rotor recover SECRET)');
-    const secretId = ids[0] as string;
-    if (values.engine !== undefined && !engineFor(values.engine)) {
-      throw new UsageError(
-        `recover: unknown engine ${JSON.stringify(values.engine)}; known: ${engineValues().join(', ')}`,
+    async run(args, io) {
+      const { values, positionals } = parseOptions(
+        'recover',
+        args,
+        {
+          'secret-id': { type: 'string' },
+          apply: { type: 'boolean' },
+          engine: { type: 'string' },
+          endpoint: { type: 'string' },
+          region: { type: 'string' },
+        },
+        true,
       );
-    }
-    if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(values.endpoint)) {
-      throw new UsageError(
-        `recover: --endpoint must be an http(s) URL, not ${JSON.stringify(values.endpoint)}`,
-      );
-    }
-    const client = secretsManagerClient({
-      secretId,
-      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-      ...(values.region ? { region: values.region } : {}),
-      env: process.env,
-    });
-    let report: RecoverReport;
-    try {
-      report = await runRecover({
+      if (values.help) {
+        io.out(`${this.help}\n`);
+        return 0;
+      }
+      const ids = [...positionals, ...(values['secret-id'] ? [values['secret-id']] : [])];
+      if (ids.length !== 1) throw new UsageError('recover: name exactly one secret (rotor recover SECRET)');
+      const secretId = ids[0] as string;
+      if (values.engine !== undefined && !engineFor(values.engine, engines)) {
+        throw new UsageError(
+          `recover: unknown engine ${JSON.stringify(values.engine)}; known: ${engineValues(engines).join(', ')}`,
+        );
+      }
+      if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(values.endpoint)) {
+        throw new UsageError(
+          `recover: --endpoint must be an http(s) URL, not ${JSON.stringify(values.endpoint)}`,
+        );
+      }
+      const client = secretsManagerClient({
         secretId,
-        client,
+        ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+        ...(values.region ? { region: values.region } : {}),
         env: process.env,
-        apply: values.apply === true,
-        ...(values.engine ? { engineValue: values.engine } : {}),
       });
-    } finally {
-      client.destroy();
-    }
-    const again = `${recoverCommandLine(secretId, {
-      ...(values.engine ? { engine: values.engine } : {}),
-      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-      ...(values.region ? { region: values.region } : {}),
-    })} --apply`;
-    io.out(values.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : formatReport(report, again));
-    if (report.plan?.decision === 'refuse') {
-      if (!values.json) io.err(`rotor: recover: refused: ${report.plan.reason}\n`);
-      return 1;
-    }
-    return 0;
-  },
-};
+      let report: RecoverReport;
+      try {
+        report = await runRecover({
+          secretId,
+          client,
+          env: process.env,
+          apply: values.apply === true,
+          ...(values.engine ? { engineValue: values.engine } : {}),
+        });
+      } finally {
+        client.destroy();
+      }
+      const again = `${recoverCommandLine(secretId, {
+        ...(values.engine ? { engine: values.engine } : {}),
+        ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+        ...(values.region ? { region: values.region } : {}),
+      })} --apply`;
+      io.out(values.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : formatReport(report, again));
+      if (report.plan?.decision === 'refuse') {
+        if (!values.json) io.err(`rotor: recover: refused: ${report.plan.reason}\n`);
+        return 1;
+      }
+      return 0;
+    },
+  };
+}
 
 function formatReport(report: RecoverReport, applyCommand: string): string {
   const lines = [`rotor recover: ${report.arn}`];

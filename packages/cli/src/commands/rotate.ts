@@ -3,24 +3,25 @@ import {
   GetSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import type { EngineModule } from '@rotor/rotation-core';
 import {
   type DatabaseEngine,
   type LocalRotationResult,
   RotationError,
   type RotationStep,
   rotateLocally,
+  STRATEGY_NAMES,
   type StepResult,
   type StrategyName,
 } from '@rotor/rotation-core';
 import { engineFor, engineValues } from '../engines/engine-registry';
+import { ENGINES } from '../engines/engines';
 import { secretsManagerClient } from '../engines/secrets-manager-client';
 import { CliError, UsageError } from '../errors';
 import { recoverCommandLine } from '../recover/recover-command-line';
 import { findStuckRotation } from '../recover/stuck-rotation';
 import type { Command } from './command';
 import { parseOptions } from './parse-options';
-
-const STRATEGIES: readonly StrategyName[] = ['single-user', 'alternating-users'];
 
 /** A rotation step failed: named after the rotation's own typed error, whose message holds no secret. */
 class RotationFailedError extends CliError {
@@ -43,10 +44,11 @@ interface SecretSnapshot {
   readonly hasMasterArn: boolean;
 }
 
-export const rotateCommand: Command = {
-  name: 'rotate',
-  summary: 'Run one rotation of a secret with a Rotor handler, step by step',
-  help: `Usage: rotor rotate --secret-id ID --engine ENGINE [--strategy STRATEGY] [--endpoint URL]
+export function createRotateCommand(engines: readonly EngineModule[] = ENGINES): Command {
+  return {
+    name: 'rotate',
+    summary: 'Run one rotation of a secret with a Rotor handler, step by step',
+    help: `Usage: rotor rotate --secret-id ID --engine ENGINE [--strategy STRATEGY] [--endpoint URL]
                     [--region REGION] [--verbose] [--json]
 
 Drives one rotation exactly as Secrets Manager would (createSecret, setSecret, testSecret,
@@ -57,7 +59,7 @@ EXCLUDE_CHARACTERS, ROTOR_TLS_FALLBACK, ROTOR_CA_BUNDLE, ...).
 
 Options:
   --secret-id ID       Name or ARN of the secret to rotate
-  --engine ENGINE      Engine value of the secret: ${engineValues().join(', ')}
+  --engine ENGINE      Engine value of the secret: ${engineValues(engines).join(', ')}
   --strategy STRATEGY  single-user or alternating-users (default: alternating-users when the
                        secret has a "masterarn" key, else single-user)
   --endpoint URL       Secrets Manager endpoint (default: SECRETS_MANAGER_ENDPOINT, else AWS)
@@ -68,102 +70,106 @@ Options:
 
 Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
 
-  async run(args, io) {
-    const { values } = parseOptions('rotate', args, {
-      'secret-id': { type: 'string' },
-      engine: { type: 'string' },
-      strategy: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      verbose: { type: 'boolean' },
-    });
-    if (values.help) {
-      io.out(`${this.help}\n`);
-      return 0;
-    }
-    const secretId = values['secret-id'];
-    if (!secretId) throw new UsageError('rotate: --secret-id is required');
-    if (!values.engine) throw new UsageError(`rotate: --engine is required (${engineValues().join(', ')})`);
-    const engine = engineFor(values.engine);
-    if (!engine) {
-      throw new UsageError(
-        `rotate: unknown engine ${JSON.stringify(values.engine)}; known: ${engineValues().join(', ')}`,
-      );
-    }
-    if (values.strategy !== undefined && !STRATEGIES.includes(values.strategy as StrategyName)) {
-      throw new UsageError(
-        `rotate: unknown strategy ${JSON.stringify(values.strategy)}; known: ${STRATEGIES.join(', ')}`,
-      );
-    }
-    if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(values.endpoint)) {
-      throw new UsageError(
-        `rotate: --endpoint must be an http(s) URL, not ${JSON.stringify(values.endpoint)}`,
-      );
-    }
-
-    const client = secretsManagerClient({
-      secretId,
-      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-      ...(values.region ? { region: values.region } : {}),
-      env: process.env,
-    });
-    try {
-      const before = await snapshot(client, secretId);
-      const stuck = findStuckRotation(before.stages);
-      if (stuck) {
-        const recover = recoverCommandLine(secretId, {
-          engine: values.engine,
-          ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-          ...(values.region ? { region: values.region } : {}),
-        });
-        throw new StuckRotationError(
-          `rotate: a previous rotation isn't complete: version ${stuck.pendingVersionId} holds AWSPENDING without AWSCURRENT. Next: ${recover} (shows which version logs in and what it would change; add --apply to do it)`,
-        );
-      }
-      const strategy: StrategyName =
-        (values.strategy as StrategyName | undefined) ??
-        (before.hasMasterArn ? 'alternating-users' : 'single-user');
-      const json = values.json === true;
-      if (!json) {
-        io.out(`Rotating ${before.arn}\n  engine ${values.engine} (${engine.family}), strategy ${strategy}`);
-        io.out(`${values.strategy === undefined ? ' (from the secret)' : ''}\n`);
-        io.out(`Before:\n${formatStages(before)}`);
-        io.out('Steps:\n');
-      }
-
-      const started = Date.now();
-      const result = await rotateLocally(engine as DatabaseEngine, strategy, {
-        secretId: before.arn,
-        client,
-        env: process.env,
-        logSink: values.verbose ? (line) => io.err(`${line}\n`) : () => {},
-        onStep: json ? undefined : (step, r) => io.out(formatStep(step, r)),
-      }).catch((error: unknown) => {
-        if (error instanceof RotationError) throw new RotationFailedError(error);
-        throw error;
+    async run(args, io) {
+      const { values } = parseOptions('rotate', args, {
+        'secret-id': { type: 'string' },
+        engine: { type: 'string' },
+        strategy: { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+        verbose: { type: 'boolean' },
       });
-      const durationMs = Date.now() - started;
-      const after = await snapshot(client, before.arn);
-
-      if (json) {
-        io.out(
-          `${JSON.stringify(jsonResult(secretId, values.engine, strategy, result, before, after, durationMs), null, 2)}\n`,
-        );
-      } else {
-        io.out(`After:\n${formatStages(after, result.versionId)}`);
-        const was =
-          before.currentUser !== undefined && before.currentUser !== after.currentUser
-            ? ` (was ${JSON.stringify(before.currentUser)})`
-            : '';
-        io.out(`Current user: ${JSON.stringify(after.currentUser ?? '(unknown)')}${was}\n`);
-        io.out(`Rotated in ${durationMs} ms.\n`);
+      if (values.help) {
+        io.out(`${this.help}\n`);
+        return 0;
       }
-      return 0;
-    } finally {
-      client.destroy();
-    }
-  },
-};
+      const secretId = values['secret-id'];
+      if (!secretId) throw new UsageError('rotate: --secret-id is required');
+      if (!values.engine)
+        throw new UsageError(`rotate: --engine is required (${engineValues(engines).join(', ')})`);
+      const engine = engineFor(values.engine, engines);
+      if (!engine) {
+        throw new UsageError(
+          `rotate: unknown engine ${JSON.stringify(values.engine)}; known: ${engineValues(engines).join(', ')}`,
+        );
+      }
+      if (values.strategy !== undefined && !STRATEGY_NAMES.includes(values.strategy as StrategyName)) {
+        throw new UsageError(
+          `rotate: unknown strategy ${JSON.stringify(values.strategy)}; known: ${STRATEGY_NAMES.join(', ')}`,
+        );
+      }
+      if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(values.endpoint)) {
+        throw new UsageError(
+          `rotate: --endpoint must be an http(s) URL, not ${JSON.stringify(values.endpoint)}`,
+        );
+      }
+
+      const client = secretsManagerClient({
+        secretId,
+        ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+        ...(values.region ? { region: values.region } : {}),
+        env: process.env,
+      });
+      try {
+        const before = await snapshot(client, secretId);
+        const stuck = findStuckRotation(before.stages);
+        if (stuck) {
+          const recover = recoverCommandLine(secretId, {
+            engine: values.engine,
+            ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+            ...(values.region ? { region: values.region } : {}),
+          });
+          throw new StuckRotationError(
+            `rotate: a previous rotation isn't complete: version ${stuck.pendingVersionId} holds AWSPENDING without AWSCURRENT. Next: ${recover} (shows which version logs in and what it would change; add --apply to do it)`,
+          );
+        }
+        const strategy: StrategyName =
+          (values.strategy as StrategyName | undefined) ??
+          (before.hasMasterArn ? 'alternating-users' : 'single-user');
+        const json = values.json === true;
+        if (!json) {
+          io.out(
+            `Rotating ${before.arn}\n  engine ${values.engine} (${engine.family}), strategy ${strategy}`,
+          );
+          io.out(`${values.strategy === undefined ? ' (from the secret)' : ''}\n`);
+          io.out(`Before:\n${formatStages(before)}`);
+          io.out('Steps:\n');
+        }
+
+        const started = Date.now();
+        const result = await rotateLocally(engine as DatabaseEngine, strategy, {
+          secretId: before.arn,
+          client,
+          env: process.env,
+          logSink: values.verbose ? (line) => io.err(`${line}\n`) : () => {},
+          onStep: json ? undefined : (step, r) => io.out(formatStep(step, r)),
+        }).catch((error: unknown) => {
+          if (error instanceof RotationError) throw new RotationFailedError(error);
+          throw error;
+        });
+        const durationMs = Date.now() - started;
+        const after = await snapshot(client, before.arn);
+
+        if (json) {
+          io.out(
+            `${JSON.stringify(jsonResult(secretId, values.engine, strategy, result, before, after, durationMs), null, 2)}\n`,
+          );
+        } else {
+          io.out(`After:\n${formatStages(after, result.versionId)}`);
+          const was =
+            before.currentUser !== undefined && before.currentUser !== after.currentUser
+              ? ` (was ${JSON.stringify(before.currentUser)})`
+              : '';
+          io.out(`Current user: ${JSON.stringify(after.currentUser ?? '(unknown)')}${was}\n`);
+          io.out(`Rotated in ${durationMs} ms.\n`);
+        }
+        return 0;
+      } finally {
+        client.destroy();
+      }
+    },
+  };
+}
 
 /** Stages and the AWSCURRENT username; reads the value but keeps nothing of it but the username. */
 async function snapshot(client: SecretsManagerClient, secretId: string): Promise<SecretSnapshot> {

@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
 import type { StrategyName } from '@rotor/rotation-core';
 import type { DatabaseServer } from '@rotor/testkit';
+import { ENGINES } from '../engines/engines';
 import { CliError } from '../errors';
 import { type BuiltZip, buildEngineZip } from '../packaging/build-engine-zip';
-import { ENGINE_PACKAGES, packageDirectory } from '../packaging/engine-packages';
 import type { Credentials, DemoUsers } from './demo-database';
 import {
   type Check,
@@ -80,11 +80,10 @@ export class Demo {
       'Building the Lambda zips',
       async () => {
         const built: BuiltZip[] = [];
-        for (const p of ENGINE_PACKAGES) {
+        for (const module of ENGINES) {
           built.push(
             await buildEngineZip({
-              engine: p.engine,
-              packageDir: packageDirectory(p.packageName),
+              module,
               repoRoot: this.options.repoRoot,
               outDir: `${this.options.repoRoot}/dist`,
             }),

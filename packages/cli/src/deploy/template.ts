@@ -1,15 +1,5 @@
-import { ENGINE_PACKAGES } from '../packaging/engine-packages';
-
-/** What differs between engines' templates; everything else is shared. */
-export interface EngineTemplateSettings {
-  readonly engine: string;
-  /** Human name for descriptions. */
-  readonly title: string;
-  /** Default of EXCLUDE_CHARACTERS, as in the AWS template for the engine. */
-  readonly excludeCharacters: string;
-  /** Engine-only environment variables, each exposed as a parameter. */
-  readonly extraSettings: readonly EnvironmentParameter[];
-}
+import type { EngineModule } from '@rotor/rotation-core';
+import { ENGINES } from '../engines/engines';
 
 interface EnvironmentParameter {
   readonly parameter: string;
@@ -21,27 +11,6 @@ interface EnvironmentParameter {
   readonly minValue?: number;
   readonly maxValue?: number;
 }
-
-export const ENGINE_TEMPLATES: readonly EngineTemplateSettings[] = [
-  { engine: 'postgres', title: 'PostgreSQL (RDS, Aurora)', excludeCharacters: ':/@"\'\\', extraSettings: [] },
-  {
-    engine: 'mysql',
-    title: 'MySQL and MariaDB (RDS, Aurora)',
-    excludeCharacters: '/@"\'\\',
-    extraSettings: [
-      {
-        parameter: 'UsernameCharacterLimit',
-        variable: 'USERNAME_CHARACTER_LIMIT',
-        type: 'Number',
-        default: '16',
-        minValue: 1,
-        maxValue: 80,
-        description:
-          'Longest username the alternating-users strategy may create (MySQL 5.7+ allows 32, MariaDB 80).',
-      },
-    ],
-  },
-];
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 type Template = { readonly [key: string]: Json };
@@ -100,10 +69,10 @@ const PASSWORD_SETTINGS: readonly Omit<EnvironmentParameter, 'default'>[] = [
   },
 ];
 
-function passwordDefaults(settings: EngineTemplateSettings): Record<string, string> {
+function passwordDefaults(module: EngineModule): Record<string, string> {
   return {
     PasswordLength: '32',
-    ExcludeCharacters: settings.excludeCharacters,
+    ExcludeCharacters: module.engine.defaultExcludeCharacters,
     ExcludeNumbers: 'false',
     ExcludePunctuation: 'false',
     ExcludeUppercase: 'false',
@@ -134,10 +103,21 @@ const SECRET_ARN_PATTERN = '^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:
  * `rotor-<engine>.zip` in S3, its least-privilege role, its log group, the permission for Secrets
  * Manager to invoke it, and optionally the secret's rotation schedule.
  */
-export function rotationTemplate(settings: EngineTemplateSettings): Template {
+export function rotationTemplate(module: EngineModule): Template {
+  const settings = { engine: module.name, title: module.title };
   const environmentSettings: EnvironmentParameter[] = [
-    ...PASSWORD_SETTINGS.map((p) => ({ ...p, default: passwordDefaults(settings)[p.parameter] ?? '' })),
-    ...settings.extraSettings,
+    ...PASSWORD_SETTINGS.map((p) => ({ ...p, default: passwordDefaults(module)[p.parameter] ?? '' })),
+    ...module.engine.settings.map(
+      (e): EnvironmentParameter => ({
+        parameter: e.parameter,
+        variable: e.variable,
+        type: 'Number',
+        default: String(e.default),
+        minValue: e.min,
+        maxValue: e.max,
+        description: e.description,
+      }),
+    ),
     {
       parameter: 'TlsFallback',
       variable: 'ROTOR_TLS_FALLBACK',
@@ -453,13 +433,11 @@ export function rotationTemplate(settings: EngineTemplateSettings): Template {
   };
 }
 
-/** File name under deploy/ → contents, for every engine `rotor package` builds. */
-export function deployTemplateFiles(): Map<string, string> {
+/** File name under deploy/ → contents, one template per engine. */
+export function deployTemplateFiles(engines: readonly EngineModule[] = ENGINES): Map<string, string> {
   const files = new Map<string, string>();
-  for (const { engine } of ENGINE_PACKAGES) {
-    const settings = ENGINE_TEMPLATES.find((t) => t.engine === engine);
-    if (settings === undefined) throw new Error(`no deploy template settings for engine ${engine}`);
-    files.set(`rotor-${engine}.template.json`, `${JSON.stringify(rotationTemplate(settings), null, 2)}\n`);
+  for (const module of engines) {
+    files.set(`rotor-${module.name}.template.json`, `${JSON.stringify(rotationTemplate(module), null, 2)}\n`);
   }
   return files;
 }

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { EngineModule } from '@rotor/rotation-core';
 import {
   alternateUsername,
   type DatabaseEngine,
@@ -11,12 +12,8 @@ import {
   type StrategyName,
   sameHost,
 } from '@rotor/rotation-core';
-import {
-  ENGINE_REGISTRY,
-  type EngineRegistration,
-  engineFor,
-  engineValues,
-} from '../engines/engine-registry';
+import { engineFor, engineValues } from '../engines/engine-registry';
+import { ENGINES } from '../engines/engines';
 import type { RecoverCommandOptions } from '../recover/recover-command-line';
 import { stuckRotationCheck } from './checks/stuck-rotation-check';
 import {
@@ -39,7 +36,7 @@ export interface DoctorOptions {
   readonly engineValue?: string;
   /** DNS and TCP probes. */
   readonly timeoutMs: number;
-  readonly registry?: readonly EngineRegistration[];
+  readonly registry?: readonly EngineModule[];
   /** Carried into the `rotor recover` command suggested for a stuck rotation. */
   readonly recoverOptions?: RecoverCommandOptions;
 }
@@ -53,7 +50,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
  * Every detail passes through a Redactor that knows the passwords read.
  */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const registry = options.registry ?? ENGINE_REGISTRY;
+  const registry = options.registry ?? ENGINES;
   const redactor = new Redactor();
   const checks: DoctorCheck[] = [];
   const add = (check: DoctorCheck) => {
@@ -167,7 +164,7 @@ interface RotatedSecret {
 
 async function readRotatedSecret(
   options: DoctorOptions,
-  registry: readonly EngineRegistration[],
+  registry: readonly EngineModule[],
   redactor: Redactor,
 ): Promise<RotatedSecret> {
   const name = 'secret';

@@ -1,32 +1,28 @@
-import { mysqlEngine } from '@rotor/mysql';
-import { postgresEngine } from '@rotor/postgres';
-import type { DatabaseEngine } from '@rotor/rotation-core';
+import { acceptsEngineName, type DatabaseEngine, type EngineModule } from '@rotor/rotation-core';
+import { UsageError } from '../errors';
+import { ENGINES } from './engines';
 
-/** One engine package: the engine it exports answers to the `engine` values it lists itself. */
-export interface EngineRegistration {
-  readonly packageName: string;
-  readonly engine: DatabaseEngine;
+/** Every `engine` value of a secret that some engine accepts, in list order (prefixes as `name…`). */
+export function engineValues(engines: readonly EngineModule[] = ENGINES): string[] {
+  return engines.flatMap((m) => [
+    ...m.engine.engineNames,
+    ...(m.engine.engineNamePrefixes ?? []).map((p) => `${p}…`),
+  ]);
 }
 
-/**
- * The engine packages `rotor rotate` and `rotor doctor` can drive, one row per package; a new
- * engine (sqlserver, redshift, documentdb) is one more row. The accepted `engine` values come from
- * each engine's own `engineNames`, so the command and the handlers never disagree about them.
- */
-export const ENGINE_REGISTRY: readonly EngineRegistration[] = [
-  { packageName: '@rotor/postgres', engine: postgresEngine as DatabaseEngine },
-  { packageName: '@rotor/mysql', engine: mysqlEngine as DatabaseEngine },
-];
-
-/** Every `engine` value of a secret that some registered engine accepts, in registry order. */
-export function engineValues(registry: readonly EngineRegistration[] = ENGINE_REGISTRY): string[] {
-  return registry.flatMap((row) => row.engine.engineNames);
-}
-
-/** The engine for a secret's `engine` value (exact, as the handlers compare it), or undefined. */
+/** The engine for a secret's `engine` value, as the handlers match it, or undefined. */
 export function engineFor(
   value: string,
-  registry: readonly EngineRegistration[] = ENGINE_REGISTRY,
+  engines: readonly EngineModule[] = ENGINES,
 ): DatabaseEngine | undefined {
-  return registry.find((row) => row.engine.engineNames.includes(value))?.engine;
+  return engines.find((m) => acceptsEngineName(m.engine, value))?.engine;
+}
+
+/** The engine module whose zip is `rotor-<name>.zip`; a usage error naming the known ones otherwise. */
+export function engineModuleNamed(name: string, engines: readonly EngineModule[] = ENGINES): EngineModule {
+  const found = engines.find((m) => m.name === name);
+  if (found === undefined) {
+    throw new UsageError(`unknown engine ${name}; known: ${engines.map((m) => m.name).join(', ')}`);
+  }
+  return found;
 }

@@ -1,9 +1,10 @@
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { EngineModule } from '@rotor/rotation-core';
 import { PackagingError } from '../errors';
 import { bundleHandlers } from './bundle-handlers';
-import { handlerEntryPoint, STRATEGIES } from './engine-packages';
+import { handlerEntryPoint, packageDirectory, STRATEGIES } from './engine-packages';
 import { rdsCaBundlePem } from './rds-ca-bundle';
 import { bundledPackages, formatThirdPartyNotices, THIRD_PARTY_NOTICES_ENTRY } from './third-party-notices';
 import { writeZip, type ZipInputEntry } from './zip-writer';
@@ -11,9 +12,8 @@ import { writeZip, type ZipInputEntry } from './zip-writer';
 export const RDS_CA_BUNDLE_ENTRY = 'certs/rds-ca-bundle.pem';
 
 export interface BuildEngineZipOptions {
-  readonly engine: string;
-  /** Directory of the engine package (holding src/handlers/ or dist/handlers/). */
-  readonly packageDir: string;
+  /** The engine's descriptor: its name names the zip, its package holds the handlers. */
+  readonly module: EngineModule;
   readonly repoRoot: string;
   /** Where `rotor-<engine>.zip` goes. */
   readonly outDir: string;
@@ -34,12 +34,13 @@ export interface BuiltZip {
  * same bytes.
  */
 export async function buildEngineZip(options: BuildEngineZipOptions): Promise<BuiltZip> {
-  const entryPoints = Object.fromEntries(
-    STRATEGIES.map((s) => [s, handlerEntryPoint(options.packageDir, s)]),
-  );
+  const { module } = options;
+  const packageDir = packageDirectory(module.packageName);
+  const entryPoints = Object.fromEntries(STRATEGIES.map((s) => [s, handlerEntryPoint(packageDir, s)]));
   const bundled = await bundleHandlers({
     entryPoints,
     workingDirectory: options.repoRoot,
+    omit: module.bundleOmits,
     ...(options.sourcemap ? { sourcemap: true } : {}),
   });
   const entries: ZipInputEntry[] = [...bundled.files].map(([name, data]) => ({ name, data }));
@@ -52,9 +53,9 @@ export async function buildEngineZip(options: BuildEngineZipOptions): Promise<Bu
 
   const archive = writeZip(entries);
   mkdirSync(options.outDir, { recursive: true });
-  const file = join(options.outDir, `rotor-${options.engine}.zip`);
+  const file = join(options.outDir, `rotor-${module.name}.zip`);
   writeFileSync(file, archive);
-  return { engine: options.engine, file, bytes: archive.length, entries: entries.map((e) => e.name).sort() };
+  return { engine: module.name, file, bytes: archive.length, entries: entries.map((e) => e.name).sort() };
 }
 
 /**

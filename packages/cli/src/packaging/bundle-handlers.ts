@@ -12,6 +12,12 @@ export interface BundleOptions {
    * absolute paths out of the output, so the bytes do not depend on where the checkout lives.
    */
   readonly workingDirectory: string;
+  /**
+   * Modules the driver requires only when installed, which Rotor does not need (the engine's
+   * `bundleOmits`): each becomes a module that throws the usual MODULE_NOT_FOUND error, so the
+   * driver behaves exactly as when it is absent, and no require is left dangling in the bundle.
+   */
+  readonly omit?: Readonly<Record<string, string>>;
   readonly sourcemap?: boolean;
 }
 
@@ -51,7 +57,7 @@ export async function bundleHandlers(options: BundleOptions): Promise<Bundle> {
       sourcemap: options.sourcemap ? 'linked' : false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [workspaceSources, withoutOptionalModules],
+      plugins: [workspaceSources, without(options.omit ?? {})],
     });
   } catch (error) {
     throw new PackagingError(`esbuild failed: ${(error as Error).message}`, { cause: error });
@@ -97,29 +103,24 @@ const workspaceSources: Plugin = {
   },
 };
 
-/**
- * Optional modules the drivers load only if installed, which Rotor does not need. Each becomes a
- * module that throws the usual MODULE_NOT_FOUND error, so the driver behaves exactly as when the
- * module is absent, and no require is left dangling in the bundle.
- */
-const OPTIONAL_MODULES: Readonly<Record<string, string>> = {
-  // pg requires it only when `pg.native` is read.
-  'pg-native': 'native libpq bindings',
-  // mysql2 tries it inside try/catch, for coloured debug output.
-  cardinal: 'syntax highlighting',
-};
-
-const withoutOptionalModules: Plugin = {
-  name: 'rotor-without-optional-modules',
-  setup(b) {
-    const filter = new RegExp(`^(${Object.keys(OPTIONAL_MODULES).join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'rotor-absent' }));
-    b.onLoad({ filter: /.*/, namespace: 'rotor-absent' }, (args) => ({
-      contents: `const e = new Error(${JSON.stringify(`${args.path} (${OPTIONAL_MODULES[args.path]}) is not included in Rotor bundles`)}); e.code = 'MODULE_NOT_FOUND'; throw e;`,
-      loader: 'js',
-    }));
-  },
-};
+function without(omit: Readonly<Record<string, string>>): Plugin {
+  return {
+    name: 'rotor-without-optional-modules',
+    setup(b) {
+      const names = Object.keys(omit);
+      if (names.length === 0) return;
+      const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+      b.onResolve({ filter: new RegExp(`^(${escaped.join('|')})$`) }, (args) => ({
+        path: args.path,
+        namespace: 'rotor-absent',
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'rotor-absent' }, (args) => ({
+        contents: `const e = new Error(${JSON.stringify(`${args.path} (${omit[args.path]}) is not included in Rotor bundles`)}); e.code = 'MODULE_NOT_FOUND'; throw e;`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 const BUILTINS = new Set(builtinModules);
 

@@ -1,34 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { StrategyName } from '@rotor/rotation-core';
+import { STRATEGY_NAMES, type StrategyName } from '@rotor/rotation-core';
 import { PackagingError } from '../errors';
 
-/** An engine whose rotation functions ship as one zip, `rotor-<engine>.zip`. */
-export interface EnginePackage {
-  readonly engine: string;
-  /** The npm package holding `src/handlers/<strategy>.ts` (or, once published, `dist/handlers/<strategy>.js`). */
-  readonly packageName: string;
-}
-
-/** The engines `rotor package` builds; sqlserver, redshift and documentdb join with one row each. */
-export const ENGINE_PACKAGES: readonly EnginePackage[] = [
-  { engine: 'postgres', packageName: '@rotor/postgres' },
-  { engine: 'mysql', packageName: '@rotor/mysql' },
-];
-
 /** Every zip has one entry point per strategy, named after it: `single-user.handler`, ... */
-export const STRATEGIES: readonly StrategyName[] = ['single-user', 'alternating-users'];
+export const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
 
-export function enginePackage(engine: string): EnginePackage {
-  const found = ENGINE_PACKAGES.find((p) => p.engine === engine);
-  if (found === undefined) {
-    throw new PackagingError(
-      `unknown engine ${engine}; known: ${ENGINE_PACKAGES.map((p) => p.engine).join(', ')}`,
-    );
-  }
-  return found;
-}
-
+/** The directory of an engine package, found the way Node resolves its name from here. */
 export function packageDirectory(packageName: string, from: string = __dirname): string {
   try {
     return dirname(require.resolve(`${packageName}/package.json`, { paths: [from] }));

@@ -4,6 +4,7 @@ import {
   type SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import type { EngineModule } from '@rotor/rotation-core';
 import {
   type DatabaseEngine,
   DatabaseLogin,
@@ -15,12 +16,8 @@ import {
   Redactor,
   type RotationConfig,
 } from '@rotor/rotation-core';
-import {
-  ENGINE_REGISTRY,
-  type EngineRegistration,
-  engineFor,
-  engineValues,
-} from '../engines/engine-registry';
+import { engineFor, engineValues } from '../engines/engine-registry';
+import { ENGINES } from '../engines/engines';
 import { CliError, UsageError } from '../errors';
 import { planRecovery, type RecoveryPlan, type VersionFinding } from './recovery-plan';
 import { findStuckRotation, type StuckRotation } from './stuck-rotation';
@@ -34,7 +31,7 @@ export interface RecoverOptions {
   readonly engineValue?: string;
   /** False: a dry run, which changes nothing. */
   readonly apply: boolean;
-  readonly registry?: readonly EngineRegistration[];
+  readonly registry?: readonly EngineModule[];
 }
 
 export interface LabelledFinding {
@@ -177,7 +174,7 @@ async function readValue(
 }
 
 function chooseEngine(options: RecoverOptions, texts: readonly (string | undefined)[]): DatabaseEngine {
-  const registry = options.registry ?? ENGINE_REGISTRY;
+  const registry = options.registry ?? ENGINES;
   const fromSecret = texts.map(engineKey).find((v) => v !== undefined);
   const value = options.engineValue ?? fromSecret;
   const known = engineValues(registry).join(', ');

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { type DatabaseServer, describeWithDatabase, uniqueName } from '@rotor/testkit';
 import { createDoctorCommand } from '../../src/commands/doctor';
 import type { DoctorReport } from '../../src/doctor/doctor-check';
-import { ENGINE_REGISTRY } from '../../src/engines/engine-registry';
+import { ENGINES } from '../../src/engines/engines';
 import { runCli } from '../../src/run-cli';
 import {
   type CommandOutput,
@@ -24,7 +24,7 @@ async function doctor(...argv: string[]): Promise<CommandOutput> {
   const code = await runCli(
     ['doctor', ...argv],
     { out: (t) => (out += t), err: (t) => (err += t), cwd: process.cwd() },
-    [createDoctorCommand(ENGINE_REGISTRY)],
+    [createDoctorCommand(ENGINES)],
   );
   return { code, out, err };
 }

@@ -2,12 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EngineModule } from '@rotor/rotation-core';
 import { unzipToDirectory } from '@rotor/secrets-manager-local';
+import { ENGINES } from '../../src/engines/engines';
 import { buildEngineZip, machinePaths, RDS_CA_BUNDLE_ENTRY } from '../../src/packaging/build-engine-zip';
-import { ENGINE_PACKAGES, packageDirectory, STRATEGIES } from '../../src/packaging/engine-packages';
+import { packageDirectory, STRATEGIES } from '../../src/packaging/engine-packages';
 import { findRepoRoot } from '../../src/packaging/repo-root';
 import { THIRD_PARTY_NOTICES_ENTRY } from '../../src/packaging/third-party-notices';
 import { runCli } from '../../src/run-cli';
+import { fixtureModule } from '../fixtures/fixture-engine/src/fixture-module';
 
 const repoRoot = findRepoRoot(__dirname);
 const EXPECTED_ENTRIES = [
@@ -43,34 +46,21 @@ function probe(file: string): { type: string; error?: string | null } {
 
 interface Subject {
   readonly engine: string;
-  readonly packageDir: string;
+  readonly module: EngineModule;
 }
 
-const fixture: Subject = {
-  engine: 'fixture',
-  packageDir: join(__dirname, '..', 'fixtures', 'fixture-engine'),
-};
-const engines: Subject[] = ENGINE_PACKAGES.map((p) => ({
-  engine: p.engine,
-  packageDir: packageDirectory(p.packageName),
-}));
-const hasHandlers = (s: Subject) =>
-  STRATEGIES.every((st) => existsSync(join(s.packageDir, 'src', 'handlers', `${st}.ts`)));
-for (const s of engines) {
-  if (!hasHandlers(s))
-    console.warn(`package-zips: ${s.engine} has no src/handlers yet; its zip tests are skipped`);
-}
+const fixture: Subject = { engine: 'fixture', module: fixtureModule };
+const engines: Subject[] = ENGINES.map((module) => ({ engine: module.name, module }));
 
 describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s zip', (_name, subject) => {
-  const run = hasHandlers(subject) ? it : it.skip;
   let work: string;
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), `rotor-package-${subject.engine}-`));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  run('holds both handlers, the CA bundle and the notices, each handler loading on its own', async () => {
-    const built = await buildEngineZip({ ...subject, repoRoot, outDir: join(work, 'a') });
+  it('holds both handlers, the CA bundle and the notices, each handler loading on its own', async () => {
+    const built = await buildEngineZip({ module: subject.module, repoRoot, outDir: join(work, 'a') });
     expect(built.file).toBe(join(work, 'a', `rotor-${subject.engine}.zip`));
     expect(built.entries).toEqual(EXPECTED_ENTRIES);
 
@@ -88,8 +78,8 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
     expect(pem.match(/-----BEGIN CERTIFICATE-----/g)?.length).toBeGreaterThan(10);
   });
 
-  run('credits every bundled package with its license text', async () => {
-    const built = await buildEngineZip({ ...subject, repoRoot, outDir: join(work, 'notices') });
+  it('credits every bundled package with its license text', async () => {
+    const built = await buildEngineZip({ module: subject.module, repoRoot, outDir: join(work, 'notices') });
     const notices = unzipToDirectory(readFileSync(built.file), join(work, 'notices-unpacked'))
       .find((e) => e.name === THIRD_PARTY_NOTICES_ENTRY)
       ?.data.toString('utf8');
@@ -135,9 +125,9 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
     });
   });
 
-  run('contains no path of this machine', async () => {
+  it('contains no path of this machine', async () => {
     const built = await buildEngineZip({
-      ...subject,
+      module: subject.module,
       repoRoot,
       outDir: join(work, 'paths'),
       sourcemap: true,
@@ -152,20 +142,16 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
     }
   });
 
-  run('is byte-for-byte the same when built twice', async () => {
-    const first = await buildEngineZip({ ...subject, repoRoot, outDir: join(work, 'first') });
-    const second = await buildEngineZip({ ...subject, repoRoot, outDir: join(work, 'second') });
+  it('is byte-for-byte the same when built twice', async () => {
+    const first = await buildEngineZip({ module: subject.module, repoRoot, outDir: join(work, 'first') });
+    const second = await buildEngineZip({ module: subject.module, repoRoot, outDir: join(work, 'second') });
     expect(readFileSync(first.file).equals(readFileSync(second.file))).toBe(true);
   });
 });
 
 describe('rotor package', () => {
-  const ready = engines.filter(hasHandlers);
-  const run = ready.length > 0 ? it : it.skip;
-  if (ready.length === 0)
-    console.warn('package-zips: no engine has handlers yet; `rotor package` end-to-end is skipped');
-
-  run('writes one zip per engine and reports it as JSON', async () => {
+  const ready = engines;
+  it('writes one zip per engine and reports it as JSON', async () => {
     const out = mkdtempSync(join(tmpdir(), 'rotor-package-cli-'));
     try {
       const printed: string[] = [];

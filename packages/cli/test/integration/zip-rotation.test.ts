@@ -10,8 +10,8 @@ import type { DemoDatabase, DemoUsers } from '../../src/demo/demo-database';
 import { MysqlDemoDatabase } from '../../src/demo/mysql-demo-database';
 import { PostgresDemoDatabase } from '../../src/demo/postgres-demo-database';
 import { type RotationOutcome, ZipRotationRig } from '../../src/demo/zip-rotation-rig';
+import { engineModuleNamed } from '../../src/engines/engine-registry';
 import { buildEngineZip } from '../../src/packaging/build-engine-zip';
-import { enginePackage, packageDirectory } from '../../src/packaging/engine-packages';
 import { findRepoRoot } from '../../src/packaging/repo-root';
 
 const repoRoot = findRepoRoot(__dirname);
@@ -66,8 +66,7 @@ for (const subject of subjects) {
       work = mkdtempSync(join(tmpdir(), 'rotor-zip-rotation-'));
       database = subject.database(server());
       const zip = await buildEngineZip({
-        engine: database.zipEngine,
-        packageDir: packageDirectory(enginePackage(database.zipEngine).packageName),
+        module: engineModuleNamed(database.zipEngine),
         repoRoot,
         outDir: work,
       });

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deployTemplateFiles, ENGINE_TEMPLATES } from '../../src/deploy/template';
-import { ENGINE_PACKAGES, STRATEGIES } from '../../src/packaging/engine-packages';
+import { deployTemplateFiles } from '../../src/deploy/template';
+import { ENGINES } from '../../src/engines/engines';
+import { STRATEGIES } from '../../src/packaging/engine-packages';
 import { findRepoRoot } from '../../src/packaging/repo-root';
 import { CFN_SPEC, validateTemplate, walkIntrinsics } from '../support/cfn-spec-validator';
 
@@ -41,8 +42,8 @@ const KNOWN_VARIABLES = new Set([
 ]);
 
 describe('deploy templates', () => {
-  it('are generated for every packaged engine', () => {
-    expect(ENGINE_TEMPLATES.map((t) => t.engine).sort()).toEqual(ENGINE_PACKAGES.map((p) => p.engine).sort());
+  it('are generated for every engine', () => {
+    expect([...generated.keys()].sort()).toEqual(ENGINES.map((m) => `rotor-${m.name}.template.json`).sort());
   });
 
   it('are committed exactly as `rotor templates` writes them', () => {

@@ -8,7 +8,9 @@ import type { Redactor } from '../redactor';
 import type { DatabaseSecret, SecretRules } from '../secret-value';
 import type { SecretsGateway } from '../secrets-gateway';
 
-export type StrategyName = 'single-user' | 'alternating-users';
+/** The two strategies, as handler files and zip entry points name them. */
+export const STRATEGY_NAMES = ['single-user', 'alternating-users'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** What a strategy's setSecret works with during one invocation. */
 export interface StepContext<C = unknown> {

@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseCliOptions, USAGE } from '../cli-options';
 import { isDeploymentPackage } from '../deployment-package';
-import { UsageError } from '../errors';
+import { FaultConfigError, UsageError } from '../errors';
+import { type FaultConfig, parseFaultConfig } from '../fault-injector';
 import { SecretsManagerLocal } from '../secrets-manager-local';
 import { readZip } from '../zip-reader';
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseCliOptions>;
+  let faults: FaultConfig | undefined;
   try {
     options = parseCliOptions(process.argv.slice(2), process.cwd());
+    if (options.faultsFile) faults = readFaults(options.faultsFile);
     for (const lambda of options.lambdas) {
       if (!existsSync(lambda.file))
         throw new UsageError(`--lambda ${lambda.arn}: no such file ${lambda.file}`);
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
     accountId: options.accountId,
     rotation: options.rotation,
     stateFile: options.stateFile,
+    faults,
   });
   for (const lambda of options.lambdas) {
     const arn = lambda.arn.startsWith('arn:') ? lambda.arn : server.lambdaArn(lambda.arn);
@@ -67,6 +71,21 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.stdout.write(`${server.endpoint}\n`);
+}
+
+function readFaults(file: string): FaultConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--faults: cannot read ${file} (${(error as Error).message})`);
+  }
+  try {
+    return parseFaultConfig(text, `--faults ${file}`);
+  } catch (error) {
+    if (error instanceof FaultConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function checkZip(arn: string, file: string): void {

@@ -11,6 +11,7 @@ import {
   DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   RotateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { awsError, clientFor } from '../helpers/emulator';
@@ -145,6 +146,65 @@ test('a corrupt state file is refused and left as it was', async () => {
   expect((await run.exit).code).toBe(1);
   expect(run.stderr()).toContain('StateFileError');
   expect(readFileSync(stateFile, 'utf8')).toBe('{"format": "rotor-secrets-manager-local-state", "secr');
+});
+
+test('a state file with a malformed entry is refused, naming the entry and not its value', async () => {
+  const stateFile = join(stateDir, 'malformed.json');
+  const text = JSON.stringify({
+    format: 'rotor-secrets-manager-local-state',
+    version: 1,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    secrets: [
+      {
+        arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbCdEf',
+        name: 'app',
+        createdDate: 1,
+        lastChangedDate: 1,
+        versions: [
+          { versionId: 'x'.repeat(32), createdDate: 1, stages: 'AWSCURRENT', value: 'hunter2-secret' },
+        ],
+      },
+    ],
+  });
+  writeFileSync(stateFile, text);
+  const run = launch(['--state', stateFile]);
+  expect((await run.exit).code).toBe(1);
+  expect(run.stderr()).toMatch(
+    /StateFileError: State file .*malformed\.json, secrets\[0\] \(app\): versions\[0\]\.stages/,
+  );
+  expect(run.stderr()).not.toContain('hunter2-secret');
+  expect(readFileSync(stateFile, 'utf8')).toBe(text);
+});
+
+test('a state path in a directory that does not exist is refused before listening', async () => {
+  const run = launch(['--state', join(stateDir, 'missing', 'state.json')]);
+  let stdout = '';
+  run.child.stdout?.setEncoding('utf8').on('data', (t: string) => {
+    stdout += t;
+  });
+  expect((await run.exit).code).toBe(1);
+  expect(run.stderr()).toMatch(/StateFileError: Cannot write state file .*missing/);
+  expect(stdout).toBe('');
+});
+
+test('--faults injects the rules of a JSON file; a bad rule exits 2', async () => {
+  const faultsFile = join(stateDir, 'faults.json');
+  writeFileSync(
+    faultsFile,
+    JSON.stringify({ seed: 3, rules: [{ kind: 'throttle', operation: 'ListSecrets', nth: 1 }] }),
+  );
+  const server = await start(['--faults', faultsFile]);
+  const client = clientFor(server.endpoint);
+  await awsError(client.send(new ListSecretsCommand({})), 'ThrottlingException', 'Rate exceeded');
+  expect((await client.send(new ListSecretsCommand({}))).SecretList).toEqual([]);
+  server.child.kill('SIGTERM');
+  expect(await server.exit).toEqual({ code: 0, signal: null });
+
+  writeFileSync(faultsFile, JSON.stringify({ rules: [{ kind: 'meteor' }] }));
+  const bad = launch(['--faults', faultsFile]);
+  expect((await bad.exit).code).toBe(2);
+  expect(bad.stderr()).toContain('rules[0]: kind must be one of');
 });
 
 test('bad arguments exit 2 with the usage text', async () => {

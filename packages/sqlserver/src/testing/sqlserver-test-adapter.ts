@@ -14,14 +14,22 @@ import {
 /** SQL Server's "permission denied on object" errors: SELECT/INSERT refused. */
 const PERMISSION_DENIED = new Set([229, 230]);
 
-/** A batch that builds `template` on the server, with `{t}` replaced by QUOTENAME(@t), and runs it. */
+/**
+ * A batch that builds `template` on the server, with `{t}` replaced by QUOTENAME(@t), and runs it;
+ * the `extra` parameters are passed on (dynamic SQL does not see the outer batch's variables).
+ */
 function onTable(template: string, table: string, extra: Record<string, string> = {}): SqlBatch {
   const expression = template
     .split('{t}')
     .map((part) => `N'${part.replaceAll("'", "''")}'`)
     .join(' + QUOTENAME(@t) + ');
+  const names = Object.keys(extra);
+  const passOn =
+    names.length === 0
+      ? ''
+      : `, N'${names.map((n) => `@${n} nvarchar(max)`).join(', ')}'${names.map((n) => `, @${n} = @${n}`).join('')}`;
   return {
-    sql: `DECLARE @s nvarchar(max) = ${expression};\nEXEC sys.sp_executesql @s;`,
+    sql: `DECLARE @s nvarchar(max) = ${expression};\nEXEC sys.sp_executesql @s${passOn};`,
     params: { ...extra, t: table },
   };
 }

@@ -54,3 +54,17 @@ export interface EngineTestAdapter<C = unknown> {
   /** Username limit to test the alternate-name check against (engine default). */
   readonly maxUsernameLength: number;
 }
+
+/** The part of an adapter that rotations under faults need (the fault rig, the invariant, the soak). */
+export type FaultRigAdapter<C = unknown> = Pick<
+  EngineTestAdapter<C>,
+  | 'label'
+  | 'engine'
+  | 'engineValue'
+  | 'superuser'
+  | 'handlerEnv'
+  | 'secretExtras'
+  | 'createAppUser'
+  | 'dropAppUser'
+  | 'canLogin'
+>;

@@ -1,0 +1,358 @@
+/**
+ * The TDS double's fake catalog: logins, server roles and permissions, databases with their users,
+ * roles, permissions and tables. Tests script it directly; the double's statements change it.
+ * Passwords are kept as salted hashes, never as text.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { ServerMessage } from './tds-tokens';
+
+/** A T-SQL error as SQL Server raises it: the number, state, severity and message text. */
+export class TdsDoubleSqlError extends Error {
+  override name = 'TdsDoubleSqlError';
+  constructor(
+    readonly number: number,
+    message: string,
+    readonly severity = 16,
+    readonly state = 1,
+  ) {
+    super(message);
+  }
+  toServerMessage(): ServerMessage {
+    return { number: this.number, state: this.state, severity: this.severity, message: this.message };
+  }
+}
+
+export type PermissionState = 'G' | 'W' | 'D';
+
+/** A permission row: class 100 server, 101 login, 105 endpoint; 0 database, 1 object/column, 3 schema, 4 principal. */
+export interface PermissionEntry {
+  readonly grantee: string;
+  readonly permission: string;
+  readonly state: PermissionState;
+  readonly class: number;
+  readonly schema?: string;
+  readonly name?: string;
+  readonly column?: string;
+  /** USER / ROLE for class 4 (the securable principal's kind). */
+  readonly principalType?: string;
+}
+
+export interface PasswordHash {
+  readonly salt: string;
+  readonly hash: string;
+}
+
+export function hashPassword(password: string): PasswordHash {
+  const salt = randomBytes(8).toString('hex');
+  return { salt, hash: createHash('sha256').update(salt).update(password, 'utf16le').digest('hex') };
+}
+
+export function passwordMatches(stored: PasswordHash | undefined, password: string): boolean {
+  if (!stored) return false;
+  const hash = createHash('sha256').update(stored.salt).update(password, 'utf16le').digest('hex');
+  return hash === stored.hash;
+}
+
+export interface Login {
+  name: string;
+  readonly sid: number;
+  /** S SQL login; U a Windows login (no password). */
+  readonly type: 'S' | 'U';
+  password?: PasswordHash;
+  defaultDatabase: string;
+  defaultLanguage: string;
+  checkPolicy: boolean;
+  checkExpiration: boolean;
+  disabled: boolean;
+}
+
+export interface ServerRole {
+  readonly name: string;
+  readonly fixed: boolean;
+  readonly members: Set<string>;
+}
+
+export interface DatabaseUser {
+  readonly name: string;
+  readonly principalId: number;
+  /** The login's SID for a login-mapped user; undefined for a contained user. */
+  readonly loginSid?: number;
+  /** 1 INSTANCE (login), 2 DATABASE (contained, with password). */
+  readonly authenticationType: 1 | 2;
+  password?: PasswordHash;
+  defaultSchema: string;
+}
+
+export interface Database {
+  readonly name: string;
+  readonly contained: boolean;
+  /** The login that owns the database: its user is dbo. */
+  owner: string;
+  readonly users: Map<string, DatabaseUser>;
+  readonly roles: Map<string, { readonly fixed: boolean; readonly members: Set<string> }>;
+  permissions: PermissionEntry[];
+  readonly schemas: Set<string>;
+  readonly tables: Map<string, number[]>;
+  nextPrincipalId: number;
+}
+
+const FIXED_SERVER_ROLES = [
+  'sysadmin',
+  'securityadmin',
+  'serveradmin',
+  'setupadmin',
+  'processadmin',
+  'diskadmin',
+  'dbcreator',
+  'bulkadmin',
+];
+const FIXED_DATABASE_ROLES = [
+  'db_owner',
+  'db_securityadmin',
+  'db_accessadmin',
+  'db_backupoperator',
+  'db_ddladmin',
+  'db_datawriter',
+  'db_datareader',
+  'db_denydatawriter',
+  'db_denydatareader',
+];
+
+/** Permission names fn_builtin_permissions knows, by where they apply. */
+export const SERVER_PERMISSIONS = new Set([
+  'CONNECT SQL',
+  'CONTROL SERVER',
+  'ALTER ANY LOGIN',
+  'ALTER ANY SERVER ROLE',
+  'IMPERSONATE ANY LOGIN',
+  'VIEW SERVER STATE',
+  'VIEW ANY DATABASE',
+  'VIEW ANY DEFINITION',
+  'ALTER TRACE',
+  'CREATE ANY DATABASE',
+  'ALTER ANY CONNECTION',
+]);
+export const DATABASE_PERMISSIONS = new Set([
+  'CONNECT',
+  'CREATE TABLE',
+  'CREATE VIEW',
+  'CREATE PROCEDURE',
+  'VIEW DEFINITION',
+  'SHOWPLAN',
+  'ALTER ANY USER',
+  'ALTER ANY SCHEMA',
+  'EXECUTE',
+  'SELECT',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'REFERENCES',
+  'ALTER',
+  'CONTROL',
+  'IMPERSONATE',
+  'TAKE OWNERSHIP',
+]);
+
+export class TdsDoubleState {
+  readonly logins = new Map<string, Login>();
+  readonly serverRoles = new Map<string, ServerRole>();
+  serverPermissions: PermissionEntry[] = [];
+  readonly databases = new Map<string, Database>();
+  private nextSid = 0x100;
+
+  constructor(superuser: { username: string; password: string }) {
+    for (const name of FIXED_SERVER_ROLES)
+      this.serverRoles.set(name, { name, fixed: true, members: new Set() });
+    this.createDatabase('master', superuser.username);
+    this.createLogin(superuser.username, superuser.password, { checkPolicy: false });
+    this.serverRoles.get('sysadmin')?.members.add(superuser.username);
+  }
+
+  login(name: string): Login | undefined {
+    return this.logins.get(name);
+  }
+
+  loginBySid(sid: number | undefined): Login | undefined {
+    return [...this.logins.values()].find((l) => l.sid === sid);
+  }
+
+  database(name: string): Database {
+    const db = this.databases.get(name.toLowerCase());
+    if (!db)
+      throw new TdsDoubleSqlError(
+        911,
+        `Database '${name}' does not exist. Make sure that the name is entered correctly.`,
+      );
+    return db;
+  }
+
+  isSysadmin(login: string | undefined): boolean {
+    return login !== undefined && Boolean(this.serverRoles.get('sysadmin')?.members.has(login));
+  }
+
+  createLogin(
+    name: string,
+    password: string | undefined,
+    options: Partial<
+      Pick<Login, 'defaultDatabase' | 'defaultLanguage' | 'checkPolicy' | 'checkExpiration'>
+    > & {
+      type?: 'S' | 'U';
+    } = {},
+  ): Login {
+    if (this.logins.has(name) || this.serverRoles.has(name)) {
+      throw new TdsDoubleSqlError(15025, `The server principal '${name}' already exists.`);
+    }
+    const login: Login = {
+      name,
+      sid: this.nextSid++,
+      type: options.type ?? 'S',
+      ...(password === undefined ? {} : { password: hashPassword(password) }),
+      defaultDatabase: options.defaultDatabase ?? 'master',
+      defaultLanguage: options.defaultLanguage ?? 'us_english',
+      checkPolicy: options.checkPolicy ?? true,
+      checkExpiration: options.checkExpiration ?? false,
+      disabled: false,
+    };
+    this.logins.set(name, login);
+    this.serverPermissions.push({ grantee: name, permission: 'CONNECT SQL', state: 'G', class: 100 });
+    return login;
+  }
+
+  createServerRole(name: string): void {
+    this.serverRoles.set(name, { name, fixed: false, members: new Set() });
+  }
+
+  createDatabase(name: string, owner: string, contained = false): Database {
+    if (this.databases.has(name.toLowerCase())) {
+      throw new TdsDoubleSqlError(
+        1801,
+        `Database '${name}' already exists. Choose a different database name.`,
+      );
+    }
+    const db: Database = {
+      name,
+      contained,
+      owner,
+      users: new Map(),
+      roles: new Map(
+        ['public', ...FIXED_DATABASE_ROLES].map((r) => [r, { fixed: true, members: new Set<string>() }]),
+      ),
+      permissions: [],
+      schemas: new Set(['dbo']),
+      tables: new Map(),
+      nextPrincipalId: 5,
+    };
+    this.databases.set(name.toLowerCase(), db);
+    return db;
+  }
+
+  /** A user for `login` (login-mapped) or, without one, a contained user with `password`. */
+  createUser(
+    db: Database,
+    name: string,
+    how: { login: string } | { password: string },
+    defaultSchema = 'dbo',
+  ): DatabaseUser {
+    if (db.users.has(name) || db.roles.has(name) || name === 'dbo') {
+      throw new TdsDoubleSqlError(
+        15023,
+        `User, group, or role '${name}' already exists in the current database.`,
+      );
+    }
+    let user: DatabaseUser;
+    if ('login' in how) {
+      const login = this.login(how.login);
+      if (!login)
+        throw new TdsDoubleSqlError(
+          15007,
+          `'${how.login}' is not a valid login or you do not have permission.`,
+        );
+      if (this.userOfLogin(db, login.name) || db.owner === login.name) {
+        throw new TdsDoubleSqlError(15063, 'The login already has an account under a different user name.');
+      }
+      user = {
+        name,
+        principalId: db.nextPrincipalId++,
+        loginSid: login.sid,
+        authenticationType: 1,
+        defaultSchema,
+      };
+    } else {
+      if (!db.contained) {
+        throw new TdsDoubleSqlError(
+          33233,
+          'You can only create a user with a password in a contained database.',
+        );
+      }
+      user = {
+        name,
+        principalId: db.nextPrincipalId++,
+        authenticationType: 2,
+        password: hashPassword(how.password),
+        defaultSchema,
+      };
+    }
+    db.users.set(name, user);
+    db.permissions.push({ grantee: name, permission: 'CONNECT', state: 'G', class: 0 });
+    return user;
+  }
+
+  userOfLogin(db: Database, login: string): DatabaseUser | undefined {
+    const sid = this.login(login)?.sid;
+    return [...db.users.values()].find((u) => u.loginSid !== undefined && u.loginSid === sid);
+  }
+
+  /** The database user a session acts as: dbo for the owner and sysadmin, its mapped user, or guest in master. */
+  databaseUserName(db: Database, login: string | undefined, containedUser?: string): string | undefined {
+    if (containedUser) return containedUser;
+    if (login === undefined) return undefined;
+    if (db.owner === login || this.isSysadmin(login)) return 'dbo';
+    return this.userOfLogin(db, login)?.name ?? (db.name.toLowerCase() === 'master' ? 'guest' : undefined);
+  }
+
+  /** Roles a database user is in, `public` included. */
+  databaseRolesOf(db: Database, user: string): string[] {
+    return ['public', ...[...db.roles].filter(([, r]) => r.members.has(user)).map(([n]) => n)];
+  }
+
+  /** Whether `user` may run `permission` on table `table` in `db`: DENY wins, then GRANT or a data role. */
+  mayAccessTable(
+    db: Database,
+    user: string,
+    permission: 'SELECT' | 'INSERT' | 'DELETE',
+    table: string,
+  ): boolean {
+    if (user === 'dbo') return true;
+    const principals = new Set([user, ...this.databaseRolesOf(db, user)]);
+    const applies = (p: PermissionEntry) =>
+      principals.has(p.grantee) &&
+      (p.permission === permission || p.permission === 'CONTROL') &&
+      ((p.class === 1 && p.schema === 'dbo' && p.name === table && p.column === undefined) ||
+        (p.class === 3 && p.name === 'dbo') ||
+        p.class === 0);
+    const relevant = db.permissions.filter(applies);
+    if (relevant.some((p) => p.state === 'D')) return false;
+    if (principals.has('db_owner')) return true;
+    if (permission === 'SELECT' && principals.has('db_denydatareader')) return false;
+    if (permission !== 'SELECT' && principals.has('db_denydatawriter')) return false;
+    if (permission === 'SELECT' && principals.has('db_datareader')) return true;
+    if (permission !== 'SELECT' && principals.has('db_datawriter')) return true;
+    return relevant.length > 0;
+  }
+
+  /** Everything but the password hashes' salts, for before/after comparisons in tests. */
+  snapshot(): unknown {
+    return JSON.parse(
+      JSON.stringify(
+        {
+          logins: [...this.logins.values()],
+          serverRoles: [...this.serverRoles.values()],
+          serverPermissions: this.serverPermissions,
+          databases: [...this.databases.values()],
+        },
+        (_key, value) =>
+          value instanceof Set ? [...value].sort() : value instanceof Map ? [...value] : value,
+      ),
+    );
+  }
+}
