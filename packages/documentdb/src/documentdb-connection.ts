@@ -1,7 +1,13 @@
 import type { ConnectFailureKind, ConnectionSettings, Deadline } from '@rotor/rotation-core';
 import { type AuthMechanism, type Document, MongoClient, type MongoClientOptions } from 'mongodb';
-import { EXTERNAL_DB } from './documentdb-commands';
-import { DocumentDbConnectError, IamUserError } from './errors';
+import { EXTERNAL_DB, SERVICE_ADMIN, unrotatableReason } from './documentdb-commands';
+import {
+  DocumentDbConnectError,
+  IamUserError,
+  UnsupportedMongoUserError,
+  UnsupportedServerVersionError,
+} from './errors';
+import { secureContextFor } from './trust-store';
 
 /** A logged-in session: one client with one connection, for one user in its authentication database. */
 export interface DocumentDbConnection {
@@ -30,6 +36,9 @@ export async function openConnection(settings: ConnectionSettings): Promise<Docu
       `user "${settings.username}" authenticates through IAM (MONGODB-AWS): it has no password, so Secrets Manager rotation does not apply`,
     );
   }
+  // Refused before trying: a login as the service user always fails, and failed logins count.
+  const unusable = settings.username === SERVICE_ADMIN ? unrotatableReason(SERVICE_ADMIN, authDb) : undefined;
+  if (unusable) throw new UnsupportedMongoUserError(unusable);
   try {
     return await attempt(settings, authDb, undefined);
   } catch (error) {
@@ -59,21 +68,45 @@ async function attempt(
     serverSelectionTimeoutMS: budget,
     connectTimeoutMS: budget,
     // No socket may outlive the step: its timeout is whatever the deadline leaves.
-    socketTimeoutMS: settings.deadline.remainingMs(),
+    // (At least 1: the driver reads 0 as "no timeout".)
+    socketTimeoutMS: Math.max(1, settings.deadline.remainingMs()),
     appName: 'rotor',
     ...(settings.tls === false
       ? { tls: false }
       : {
           tls: true,
-          ca: [...settings.tls.ca],
+          // One parsed trust store shared by every socket (see trust-store.ts).
+          secureContext: secureContextFor(settings.tls.ca),
           ...(settings.tls.servername === undefined ? {} : { servername: settings.tls.servername }),
           tlsAllowInvalidCertificates: false,
           tlsAllowInvalidHostnames: false,
         }),
   };
   const client = new MongoClient(`mongodb://${host}:${settings.port}/`, options);
+  // The driver retries a failed server until server selection times out. Failures that a retry
+  // cannot cure (a certificate that does not verify, a wire version the driver does not support)
+  // end the attempt at once, saying why.
+  const hopeless = new Promise<never>((_, reject) => {
+    client.on('serverHeartbeatFailed', ({ failure }) => {
+      if (failure?.name === 'MongoCompatibilityError') {
+        reject(
+          new UnsupportedServerVersionError(unsupportedVersion(settings, failure.message), {
+            cause: failure,
+          }),
+        );
+      } else if (classifyDocumentDbError(failure) === 'tls') {
+        reject(
+          new DocumentDbConnectError(
+            `TLS with ${settings.host}:${settings.port} failed: ${failure.message}; check the CA bundle (ROTOR_CA_BUNDLE) and that the certificate names this host`,
+            'tls',
+            { cause: failure },
+          ),
+        );
+      }
+    });
+  });
   try {
-    await settings.deadline.run(what, () => client.connect(), {
+    await settings.deadline.run(what, () => Promise.race([client.connect(), hopeless]), {
       capMs: budget + 1_000,
       onTimeout: () => void client.close(true).catch(() => undefined),
     });
@@ -97,11 +130,26 @@ export async function runCommand(
   });
 }
 
+/** Closing a session that logged in is short; a server that stopped answering gets this long. */
+const CLOSE_TIMEOUT_MS = 2_000;
+
+/**
+ * Ends the session politely (endSessions) when there is time, else drops the sockets; a close
+ * never outlives the deadline and never throws.
+ */
 export async function closeConnection(connection: DocumentDbConnection): Promise<void> {
+  const force = () => connection.client.close(true).catch(() => undefined);
+  if (connection.deadline.expired()) {
+    await force();
+    return;
+  }
   try {
-    await connection.client.close();
+    await connection.deadline.run('closing the session', () => connection.client.close(), {
+      capMs: CLOSE_TIMEOUT_MS,
+      onTimeout: () => void force(),
+    });
   } catch {
-    await connection.client.close(true).catch(() => undefined);
+    await force();
   }
 }
 
@@ -169,6 +217,15 @@ function errorChain(error: unknown, seen = new Set<unknown>()): unknown[] {
     }
   }
   return out;
+}
+
+/** The driver's compatibility complaint, with what it means for DocumentDB. */
+function unsupportedVersion(settings: ConnectionSettings, driverSays: string): string {
+  const where = `${settings.host}:${settings.port}`;
+  if (!/maximum wire version/.test(driverSays)) {
+    return `${where} speaks a protocol version the mongodb driver does not support (${driverSays})`;
+  }
+  return `${where} is older than the mongodb driver supports (${driverSays}); the driver needs MongoDB 4.4 or later, so DocumentDB 4.0 (and 3.6) clusters are not supported: upgrade the cluster to DocumentDB 5.0 or later`;
 }
 
 function explainConnectError(error: unknown, settings: ConnectionSettings, budget: number): unknown {

@@ -20,6 +20,14 @@ export class DocumentDbConnectError extends RotationError {
   }
 }
 
+/** The server is older than the mongodb driver supports (DocumentDB 4.0 and 3.6: MongoDB 4.0 and 3.6 wire versions). */
+export class UnsupportedServerVersionError extends DocumentDbConnectError {
+  override name = 'UnsupportedServerVersionError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, 'other', options);
+  }
+}
+
 /** The secret names a user that authenticates through IAM (MONGODB-AWS, `$external`): it has no password. */
 export class IamUserError extends SecretFormatError {
   override name = 'IamUserError';

@@ -30,7 +30,7 @@ const hello: Handler = (double, session, cmd) => {
     connectionId: session.connectionId,
     minWireVersion: 0,
     // DocumentDB 5.0 reports MongoDB 5.0's wire version; the mongod flavour reports 7.0's.
-    maxWireVersion: double.documentdb ? 13 : 21,
+    maxWireVersion: double.options.maxWireVersion ?? (double.documentdb ? 13 : 21),
     readOnly: false,
     ok: 1,
   };

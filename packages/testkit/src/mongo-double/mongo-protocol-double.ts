@@ -22,6 +22,11 @@ export interface MongoProtocolDoubleOptions {
    * is refused (MechanismUnavailable) and users get SCRAM-SHA-1 keys only.
    */
   readonly scram?: 'sha1-and-sha256' | 'sha1-only';
+  /**
+   * The wire version `hello` reports; by default MongoDB 5.0's (13) for the DocumentDB flavour and
+   * 7.0's (21) otherwise. DocumentDB 4.0 reports MongoDB 4.0's (7).
+   */
+  readonly maxWireVersion?: number;
   /** The first user, in `admin` with the `root` role. */
   readonly rootUser: { readonly username: string; readonly password: string };
 }
@@ -42,6 +47,12 @@ export class MongoProtocolDouble {
   private readonly collections = new Map<string, Document[]>();
   host = '';
   port = 0;
+  /**
+   * Runs before each command is answered, with the command (its `$db` included): lets a test make
+   * a change land first, as another client racing the one under test would, or (returning
+   * `'no-reply'`) leave the command unanswered, as a server that stopped responding.
+   */
+  beforeCommand: ((command: Document) => undefined | 'no-reply') | undefined;
 
   private constructor(readonly options: MongoProtocolDoubleOptions) {
     const sha1Only = options.scram === 'sha1-only';
@@ -139,6 +150,7 @@ export class MongoProtocolDouble {
         pending = rest;
         for (const frame of frames) {
           const request = parseRequest(frame);
+          if (this.beforeCommand?.(request.command) === 'no-reply') continue;
           const reply = dispatchCommand(this, session, request.command);
           if (!request.noReply) socket.write(encodeReply(request, reply));
         }

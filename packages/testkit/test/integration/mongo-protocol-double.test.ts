@@ -189,6 +189,38 @@ describe('MongoDB protocol double (a test double, not a server) with the real mo
       });
     }));
 
+  it('maxWireVersion is what hello reports (7 plays DocumentDB 4.0, which the driver refuses)', () =>
+    withDouble({ flavour: 'documentdb', maxWireVersion: 7 }, async (double) => {
+      await expect(
+        login(double, ROOT.username, ROOT.password, { serverSelectionTimeoutMS: 1500 }),
+      ).rejects.toThrow(/reports maximum wire version 7/);
+    }));
+
+  it('beforeCommand sees each command first: it can make a change land, or leave the command unanswered', () =>
+    withDouble({}, async (double) => {
+      const seen: string[] = [];
+      double.beforeCommand = (command) => {
+        seen.push(Object.keys(command)[0] ?? '');
+        if (command.createUser === 'raced') {
+          double.directory.create(
+            { user: 'raced', db: 'admin', roles: [], mechanisms: double.mechanisms() },
+            'pw-1',
+          );
+        }
+        return command.ping === undefined ? undefined : 'no-reply';
+      };
+      const client = await login(double, ROOT.username, ROOT.password, { socketTimeoutMS: 500 });
+      try {
+        await expect(
+          client.db('admin').command({ createUser: 'raced', pwd: 'pw-2', roles: [] }),
+        ).rejects.toMatchObject({ code: 51003 });
+        await expect(client.db('admin').command({ ping: 1 })).rejects.toThrow(/timed out/i);
+        expect(seen).toEqual(expect.arrayContaining(['saslStart', 'createUser', 'ping']));
+      } finally {
+        await client.close(true);
+      }
+    }));
+
   const tls = opensslAvailable() ? it : it.skip;
   if (!opensslAvailable()) process.stdout.write('SKIP mongodb protocol double TLS: no openssl command\n');
   tls('speaks TLS with a generated certificate; the driver verifies chain and host name', async () => {
