@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildEngineZip, engineModuleNamed, findRepoRoot } from '@rotor/cli';
 import { createDocumentDbTestAdapter, type DocumentDbTestAdapter } from '@rotor/documentdb/testing';
 import {
   createTestCertificates,
@@ -15,9 +16,6 @@ import {
   uniqueName,
 } from '@rotor/testkit';
 import { type RotationOutcome, ZipRotationRig } from '../../src/demo/zip-rotation-rig';
-import { engineModuleNamed } from '../../src/engines/engine-registry';
-import { buildEngineZip } from '../../src/packaging/build-engine-zip';
-import { findRepoRoot } from '../../src/packaging/repo-root';
 
 const repoRoot = findRepoRoot(__dirname);
 const tls = opensslAvailable();
