@@ -2,7 +2,7 @@ import type { RotationConfig } from './config';
 import { DatabaseLogin } from './database-login';
 import type { Deadline } from './deadline';
 import type { DatabaseEngine } from './engine';
-import { type RotationErrorContext, SecretStateError } from './errors';
+import { type RotationErrorContext, SecretStateError, SecretsManagerError } from './errors';
 import type { Logger } from './logger';
 import { loginAwaitingReplica } from './managed-secrets/replica-login';
 import { generatePassword } from './password';
@@ -11,6 +11,9 @@ import type { RotationEvent } from './rotation-event';
 import { type DatabaseSecret, parseDatabaseSecret, withChanges } from './secret-value';
 import type { SecretsGateway } from './secrets-gateway';
 import type { RotationStrategy, StepContext } from './strategies/rotation-strategy';
+
+/** The label a local run's new version carries until it holds AWSPENDING (see claimPending). */
+const LOCAL_CLAIM_LABEL = 'ROTOR_LOCAL_CLAIM';
 
 /** Who invokes the steps: Secrets Manager (the Lambda handler), or `rotateLocally`. */
 export type StepDriver = 'service' | 'local';
@@ -133,13 +136,39 @@ export class RotationSteps<C> {
         errorContext,
       );
     }
-    await secrets.putPending(
-      secretId,
-      token,
-      withChanges(current, { username, password }),
-      this.event.RotationToken,
-    );
+    const value = withChanges(current, { username, password });
+    if (this.driver === 'local' && this.versions[token] === undefined) {
+      await this.claimPending(value);
+    } else {
+      await secrets.putPending(secretId, token, value, this.event.RotationToken);
+    }
     log.info('pending version created', { username });
+  }
+
+  /**
+   * A local run creates the version itself (the service creates it, labelled, before invoking), so
+   * two local runs could both pass the check above and the second PutSecretValue would move
+   * AWSPENDING away from the first. Instead the version is written under a label of its own, then
+   * AWSPENDING is moved onto it without RemoveFromVersionId, which the service refuses while the
+   * label is on another version: of two rotations started at once, exactly one gets it.
+   */
+  private async claimPending(value: string): Promise<void> {
+    const { secrets, secretId, token, errorContext } = this.context;
+    await secrets.putPending(secretId, token, value, undefined, LOCAL_CLAIM_LABEL);
+    try {
+      await secrets.moveStage(secretId, 'AWSPENDING', token);
+    } catch (error) {
+      await secrets.removeStage(secretId, LOCAL_CLAIM_LABEL, token).catch(() => undefined);
+      if (error instanceof SecretsManagerError && error.awsCode === 'InvalidParameterException') {
+        throw new SecretStateError(
+          'another rotation is in progress: AWSPENDING was taken by another version while this one was created (let that rotation finish, or remove its label with update-secret-version-stage)',
+          errorContext,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    await secrets.removeStage(secretId, LOCAL_CLAIM_LABEL, token);
   }
 
   private async testSecret(): Promise<void> {

@@ -92,6 +92,7 @@ export class SecretsGateway {
     token: string,
     secretString: string,
     rotationToken?: string,
+    stage = 'AWSPENDING',
   ): Promise<void> {
     await this.send('PutSecretValue', (abortSignal) =>
       this.client.send(
@@ -99,7 +100,7 @@ export class SecretsGateway {
           SecretId: secretId,
           ClientRequestToken: token,
           SecretString: secretString,
-          VersionStages: ['AWSPENDING'],
+          VersionStages: [stage],
           ...(rotationToken ? { RotationToken: rotationToken } : {}),
         }),
         { abortSignal },
