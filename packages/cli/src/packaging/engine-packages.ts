@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { STRATEGY_NAMES, type StrategyName } from '@rotor/rotation-core';
 import { PackagingError } from '../errors';
-import type { ControlPlaneSdk } from './bundle-handlers';
 
 /** Every zip has one entry point per strategy, named after it: `single-user.handler`, ... */
 export const STRATEGIES: readonly StrategyName[] = STRATEGY_NAMES;
