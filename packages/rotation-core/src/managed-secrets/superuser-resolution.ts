@@ -81,13 +81,17 @@ export async function resolveSuperuserTarget(input: SuperuserResolutionInput): P
     // Host and port: two instances on one host are two databases.
     if (sameEndpoint(superuser, user)) return target;
     if (!supported.some((r) => r.startsWith('rds-')))
-      throw notSameDatabase(input, superuser.host, `${input.engine.family} has no read replicas to match`);
+      throw notSameDatabase(
+        input,
+        `${superuser.host}:${superuser.port}`,
+        `${input.engine.family} has no read replicas to match`,
+      );
     // Only an RDS endpoint can have RDS read replicas; a self-hosted database costs no API call
     // (unless the RDS endpoint is overridden, as with the local emulator).
     if (!input.anyHostMayBeRds && !isRdsEndpoint(superuser.host))
       throw notSameDatabase(
         input,
-        superuser.host,
+        `${superuser.host}:${superuser.port}`,
         'it is not an RDS endpoint, so the rotated host cannot be its read replica',
       );
     let primary: Primary | undefined;
@@ -99,12 +103,16 @@ export async function resolveSuperuserTarget(input: SuperuserResolutionInput): P
       if (!(error instanceof ControlPlaneError)) throw error;
       throw notSameDatabase(
         input,
-        superuser.host,
+        `${superuser.host}:${superuser.port}`,
         `RDS could not be asked whether it is a read replica (${error.detail})`,
       );
     }
     if (!primary)
-      throw notSameDatabase(input, superuser.host, 'no RDS DB instance or cluster has that endpoint');
+      throw notSameDatabase(
+        input,
+        `${superuser.host}:${superuser.port}`,
+        'no RDS DB instance or cluster has that endpoint',
+      );
     return { ...target, found: describePrimary(primary), replica: await replicaOf(input, primary) };
   }
 
@@ -182,7 +190,8 @@ export async function resolveSuperuserTarget(input: SuperuserResolutionInput): P
     found,
   };
   if (sameEndpoint(resolved, user)) return target;
-  if (!primary) throw notSameDatabase(input, resolved.host, `${found} has no read replicas`);
+  if (!primary)
+    throw notSameDatabase(input, `${resolved.host}:${resolved.port}`, `${found} has no read replicas`);
   return { ...target, replica: await replicaOf(input, primary) };
 }
 
@@ -323,7 +332,7 @@ function notSameDatabase(
   why: string,
 ): UnsafeRotationError {
   return new UnsafeRotationError(
-    `superuser secret ${input.superuserArn} (masterarn) is for host ${superuserHost} but the rotated secret is for host ${input.user.host}, and ${why}; the superuser must be for the same database or the primary of its read replica`,
+    `superuser secret ${input.superuserArn} (masterarn) is for ${superuserHost} but the rotated secret is for ${input.user.host}:${input.user.port}, and ${why}; the superuser must be for the same database or the primary of its read replica`,
     input.errorContext,
   );
 }

@@ -100,11 +100,24 @@ function run(
 
 test('a complete secret on the same host is used as it is, with no DescribeSecret and no API call', async () => {
   const calls: string[] = [];
-  const target = await run({}, { host: 'MAIN.example.' }, { host: 'main.example', port: 5433 }, calls);
+  const target = await run(
+    {},
+    { host: 'MAIN.example.', port: 5433 },
+    { host: 'main.example', port: 5433 },
+    calls,
+  );
   expect(target).toMatchObject({
     resolution: 'complete-secret',
     superuser: { host: 'main.example', port: 5433 },
   });
+  expect(calls).toEqual([]);
+});
+
+test('a complete secret for the same host on another port is another database, and is refused', async () => {
+  const calls: string[] = [];
+  await expect(
+    run({}, { host: 'main.example', port: 5432 }, { host: 'main.example', port: 5433 }, calls),
+  ).rejects.toThrow(/is for main\.example:5433 but the rotated secret is for main\.example:5432/);
   expect(calls).toEqual([]);
 });
 
