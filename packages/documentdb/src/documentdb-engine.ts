@@ -45,7 +45,6 @@ export const documentDbEngine: DatabaseEngine<DocumentDbConnection> = {
   family: 'documentdb',
   // `mongo` is what AWS's templates and DocumentDB's console write; `docdb` is accepted too.
   engineNames: ['mongo', 'docdb'],
-  managedSecretResolutions: ['rds-cluster'],
   settings: [],
   defaultPort: 27017,
   defaultDbname: DEFAULT_AUTH_DB,

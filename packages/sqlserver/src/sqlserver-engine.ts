@@ -47,7 +47,6 @@ export function createSqlServerEngine(options: SqlServerEngineOptions = {}): Dat
     family: 'sqlserver',
     engineNames: SQLSERVER_ENGINE_NAMES,
     engineNamePrefixes: ['custom-sqlserver-'],
-    managedSecretResolutions: ['rds-instance'],
     settings: [],
     defaultPort: 1433,
     defaultDbname: 'master',

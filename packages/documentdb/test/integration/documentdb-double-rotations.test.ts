@@ -57,17 +57,12 @@ const OWN_PASSWORD_ROLE = { role: 'rotor_test_change_own_password', db: 'admin' 
         const pending = await rig.h.value(arn, 'AWSPENDING');
 
         const exactly = `user "${user.username}" lacks the changeOwnPassword privilege on database "admin", so it cannot change its own password (the server answered Unauthorized); grant it a role with changeOwnPassword on "admin", or rotate with the alternating-users strategy`;
-        // Core reports the engine's refusal as a DatabaseChangeError carrying it as message and cause.
+        // The engine's typed refusal (a DatabaseChangeError subclass) reaches the caller as it is.
         const error = (await rig.h
           .step('single-user', arn, token, 'setSecret')
           .catch((e: unknown) => e)) as Error;
-        expect(error.name).toBe('DatabaseChangeError');
-        expect(
-          error.message.startsWith(
-            `the database refused the password change: OwnPasswordNotAllowedError: ${exactly} (secret `,
-          ),
-        ).toBe(true);
-        expect(error.cause).toMatchObject({ name: 'OwnPasswordNotAllowedError', message: exactly });
+        expect(error.name).toBe('OwnPasswordNotAllowedError');
+        expect(error.message.startsWith(exactly)).toBe(true);
         expect(await rig.h.snapshot(arn)).toEqual(before);
         expect(await rig.adapter.canLogin(user.username, user.password)).toBe(true);
         expect(await rig.adapter.canLogin(user.username, pending.password as string)).toBe(false);
