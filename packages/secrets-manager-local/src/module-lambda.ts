@@ -55,6 +55,13 @@ export class ModuleLambda {
   }
 
   invoke(event: unknown): Promise<unknown> {
+    const observe = this.spec.onInvocation;
+    if (observe === undefined) return this.run(event);
+    observe(event, 'start');
+    return this.run(event).finally(() => observe(event, 'end'));
+  }
+
+  private run(event: unknown): Promise<unknown> {
     let worker: Worker;
     try {
       worker = this.ensureWorker();

@@ -27,6 +27,11 @@ export interface LambdaModuleSpec {
   env?: Record<string, string>;
   /** Receives the function's stdout/stderr; by default it goes to this process's streams. */
   onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Told when an invocation starts and when it ends (for a benchmark's step boundaries), in this
+   * thread, with the event it carries.
+   */
+  onInvocation?: (event: unknown, phase: 'start' | 'end') => void;
   /** Like a Lambda timeout: an invocation still running after this long fails. Default 300. */
   timeoutSeconds?: number;
 }

@@ -27,7 +27,19 @@ export interface FaultProxyStats {
   bytesDown: number;
 }
 
+/**
+ * Sees the traffic the proxy forwards, as it forwards it (for a benchmark's wire-level counts:
+ * each connection is a login attempt, each request/response turn a round trip).
+ */
+export interface TrafficObserver {
+  opened(connection: number): void;
+  /** A chunk forwarded client → target (`toTarget`) or target → client. */
+  data(connection: number, toTarget: boolean, chunk: Buffer): void;
+  closed(connection: number): void;
+}
+
 interface Pipe {
+  id: number;
   client: Socket;
   target: Socket;
   up: number;
@@ -49,11 +61,15 @@ export class FaultProxy {
     private readonly server: Server,
     readonly port: number,
     readonly target: { host: string; port: number },
+    private readonly observer: TrafficObserver | undefined,
   ) {}
 
   readonly host = '127.0.0.1';
 
-  static async start(target: { host: string; port: number }): Promise<FaultProxy> {
+  static async start(
+    target: { host: string; port: number },
+    options: { observer?: TrafficObserver } = {},
+  ): Promise<FaultProxy> {
     let proxy: FaultProxy | undefined;
     const server = createServer((socket) => proxy?.accept(socket));
     await new Promise<void>((resolve, reject) => {
@@ -62,7 +78,7 @@ export class FaultProxy {
     });
     const address = server.address();
     if (typeof address !== 'object' || address === null) throw new Error('proxy has no address');
-    proxy = new FaultProxy(server, address.port, target);
+    proxy = new FaultProxy(server, address.port, target, options.observer);
     return proxy;
   }
 
@@ -103,8 +119,17 @@ export class FaultProxy {
     }
     this.stats.connections += 1;
     const target = createConnection({ host: this.target.host, port: this.target.port });
-    const pipe: Pipe = { client, target, up: 0, down: 0, queue: [], flushing: false };
+    const pipe: Pipe = {
+      id: this.stats.connections,
+      client,
+      target,
+      up: 0,
+      down: 0,
+      queue: [],
+      flushing: false,
+    };
     this.pipes.add(pipe);
+    this.observer?.opened(pipe.id);
     const end = () => {
       if (this.pipes.delete(pipe)) this.record(pipe);
       client.destroy();
@@ -169,6 +194,7 @@ export class FaultProxy {
     }
     if (allowed > 0) {
       out.write(chunk.subarray(0, allowed));
+      this.observer?.data(pipe.id, toTarget, chunk.subarray(0, allowed));
       if (toTarget) {
         pipe.up += allowed;
         this.stats.bytesUp += allowed;
@@ -185,6 +211,7 @@ export class FaultProxy {
   }
 
   private record(pipe: Pipe): void {
+    this.observer?.closed(pipe.id);
     this.finished.push({ up: pipe.up, down: pipe.down });
     if (this.finished.length > 1000) this.finished.shift();
   }

@@ -57,7 +57,7 @@ export {
 } from './engine-suite/run-engine-conformance-suite';
 export { MATRIX_FAULTS, runEngineFaultMatrix } from './engine-suite/run-engine-fault-matrix';
 export { DatabaseStartError, DatabaseUrlError, TestkitError } from './errors';
-export { FaultProxy, type FaultProxyMode, type FaultProxyStats } from './fault-proxy';
+export { FaultProxy, type FaultProxyMode, type FaultProxyStats, type TrafficObserver } from './fault-proxy';
 export { describeWithDatabase } from './jest/describe-with-database';
 export { createGlobalSetup, type GlobalSetupOptions } from './jest/global-setup';
 export { createGlobalTeardown } from './jest/global-teardown';

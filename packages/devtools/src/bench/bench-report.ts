@@ -1,5 +1,6 @@
 import type { ColdStart } from './cold-start';
 import type { RotationBench } from './rotation-bench';
+import { formatBreakdown } from './step-breakdown';
 
 export interface EngineBench {
   readonly engine: string;
@@ -62,6 +63,11 @@ export function formatEngine(e: EngineBench, baseline: ColdStart): string {
         : `${r.secretsManagerCalls.min}-${r.secretsManagerCalls.max}`,
     ]),
   ]);
+  const breakdowns = e.rotations.flatMap((r) =>
+    r.breakdown === undefined
+      ? []
+      : ['', formatBreakdown(`${r.strategy}: where the milliseconds go (${r.rotations} runs)`, r.breakdown)],
+  );
   const failures = e.rotations.filter((r) => r.failure).map((r) => `  ${r.strategy} stopped: ${r.failure}`);
   return [
     `${e.engine}  ${e.database}`,
@@ -69,6 +75,7 @@ export function formatEngine(e: EngineBench, baseline: ColdStart): string {
     cold,
     '',
     rotation,
+    ...breakdowns,
     ...failures,
     '',
   ].join('\n');
@@ -79,4 +86,9 @@ export const BENCH_NOTES = [
   '  "require ms" is the require alone, measured inside that process.',
   'rotation: RotateSecret through the emulator, which invokes the zip handler (worker thread, kept warm) for each step;',
   '  step times are the handler\'s own (its "step finished" log lines); "first" is the discarded warm-up rotation.',
+  'breakdown: pass-mode TCP proxies in front of the database and the emulator see what the real clients do; a login is',
+  '  a connection up to ReadyForQuery/OK (failed: an error or a close before it), a round trip one request and its answer;',
+  '  "ms" is the step from invocation to answer as the emulator saw it, "other" what is left outside the three waits',
+  '  (handler code, worker messaging, emulator bookkeeping); CPU is the whole bench process (handler worker, emulator,',
+  "  proxies), an upper bound on the handler's own.",
 ].join('\n');

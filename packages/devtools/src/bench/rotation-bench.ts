@@ -2,6 +2,8 @@ import { ROTATION_STEPS, type StrategyName } from '@rotor/rotation-core';
 import { adapterSecret, type EngineTestAdapter } from '@rotor/testkit';
 import type { ZipRotationRig } from '../demo/zip-rotation-rig';
 import { round, type Summary, summarize } from './stats';
+import type { StepBreakdown } from './step-breakdown';
+import type { StepProbe } from './step-probe';
 
 export interface Credentials {
   readonly username: string;
@@ -29,6 +31,8 @@ export interface RotationBench {
   /** Secrets Manager calls per rotation, from the handlers' log lines (the same every time). */
   readonly secretsManagerCalls: { readonly min: number; readonly max: number };
   readonly callsPerStep: Readonly<Record<string, number>>;
+  /** Per step, what the real clients did on the wire (with a probe: engines that have a server). */
+  readonly breakdown?: readonly StepBreakdown[];
   /** Set when a rotation failed; the figures then cover the rotations before it. */
   readonly failure?: string;
 }
@@ -44,18 +48,21 @@ export async function benchRotations(
   strategy: StrategyName,
   runs: number,
   current: Credentials,
+  probe?: StepProbe,
 ): Promise<RotationBench> {
+  // Through the probe's database proxy, so that every login and round trip is seen.
+  const via = probe === undefined ? {} : { host: probe.dbProxy.host, port: probe.dbProxy.port };
   const masterarn =
     strategy === 'alternating-users'
-      ? await rig.createSecret(
-          `bench/${users.admin.username}/${strategy}`,
-          adapterSecret(database, users.admin),
-        )
+      ? await rig.createSecret(`bench/${users.admin.username}/${strategy}`, {
+          ...adapterSecret(database, users.admin),
+          ...via,
+        })
       : undefined;
-  const secret = await rig.createSecret(
-    `bench/${users.app.username}/${strategy}`,
-    adapterSecret(database, current, masterarn === undefined ? {} : { masterarn }),
-  );
+  const secret = await rig.createSecret(`bench/${users.app.username}/${strategy}`, {
+    ...adapterSecret(database, current, masterarn === undefined ? {} : { masterarn }),
+    ...via,
+  });
   const stepSamples: Record<string, number[]> = Object.fromEntries(ROTATION_STEPS.map((s) => [s, []]));
   const totals: number[] = [];
   const walls: number[] = [];
@@ -64,6 +71,7 @@ export async function benchRotations(
   let firstRotationMs = Number.NaN;
   let failure: string | undefined;
   for (let i = 0; i <= runs; i++) {
+    if (probe !== undefined) probe.rotation = i;
     const started = process.hrtime.bigint();
     const outcome = await rig.rotate(secret, strategy);
     const wall = Number(process.hrtime.bigint() - started) / 1e6;
@@ -96,6 +104,7 @@ export async function benchRotations(
     rotateSecretMs: summarize(walls),
     secretsManagerCalls: { min: Math.min(...calls), max: Math.max(...calls) },
     callsPerStep,
+    ...(probe === undefined ? {} : { breakdown: probe.takeBreakdown(ROTATION_STEPS) }),
     ...(failure === undefined ? {} : { failure }),
   };
 }

@@ -11,9 +11,18 @@ import { DEV_ENGINES, describeServer, serverFor, testAdapterFactory } from '../d
 import { BENCH_NOTES, type BenchReport, type EngineBench, formatEngine } from './bench-report';
 import { type ColdStart, measureBaseline, measureHandlerColdStart } from './cold-start';
 import { type BenchUsers, benchRotations } from './rotation-bench';
+import { StepProbe } from './step-probe';
+import type { WireProtocol } from './wire-meter';
 
-/** At least 20 of each measurement; ROTOR_BENCH_RUNS raises it. */
-const RUNS = Math.max(20, Number(process.env.ROTOR_BENCH_RUNS ?? 20) || 20);
+/** 20 of each measurement unless ROTOR_BENCH_RUNS says how many (fewer for a quick look). */
+const RUNS = Math.max(1, Math.floor(Number(process.env.ROTOR_BENCH_RUNS ?? 20)) || 20);
+
+/** The wire protocol the engine's driver speaks, where the bench can meter it. */
+function wireProtocol(engine: EngineModule): WireProtocol | undefined {
+  if (engine.name === 'postgres' || engine.name === 'redshift') return 'postgres';
+  if (engine.name === 'mysql') return 'mysql';
+  return undefined;
+}
 
 async function benchEngine(
   engine: EngineModule,
@@ -49,18 +58,33 @@ async function benchEngine(
       app: { username: uniqueName('bp'), password: newPassword() },
     };
     const table = 'orders';
-    const rig = await ZipRotationRig.start(zip.file);
+    const protocol = wireProtocol(engine);
+    const su = adapter.superuser();
+    const probe =
+      protocol === undefined ? undefined : await StepProbe.start(protocol, { host: su.host, port: su.port });
+    const rig = await ZipRotationRig.start(
+      zip.file,
+      probe === undefined ? {} : { onInvocation: probe.onInvocation, endpointFor: probe.endpointFor },
+    );
     try {
       if (adapter.createAdminUser === undefined)
         throw new Error(`the ${adapter.label} test adapter has no createAdminUser, which the bench needs`);
       await adapter.createAppUser(users.app.username, users.app.password, table);
       await adapter.createAdminUser(users.admin.username, users.admin.password, users.app.username);
-      const single = await benchRotations(rig, adapter, users, 'single-user', RUNS, users.app);
+      const single = await benchRotations(rig, adapter, users, 'single-user', RUNS, users.app, probe);
       const now = await rig.currentValue(`bench/${users.app.username}/single-user`);
-      const alternating = await benchRotations(rig, adapter, users, 'alternating-users', RUNS, {
-        username: String(now.username),
-        password: String(now.password),
-      });
+      const alternating = await benchRotations(
+        rig,
+        adapter,
+        users,
+        'alternating-users',
+        RUNS,
+        {
+          username: String(now.username),
+          password: String(now.password),
+        },
+        probe,
+      );
       return {
         engine: engine.name,
         database: description,
@@ -70,6 +94,7 @@ async function benchEngine(
       };
     } finally {
       await rig.stop();
+      await probe?.stop();
       await adapter.dropAppUser(users.app.username, table).catch(() => {});
       await adapter.dropAppUser(users.admin.username, table).catch(() => {});
       await adapter.cleanup?.().catch(() => {});

@@ -32,6 +32,10 @@ export interface RotationOutcome {
 export interface ZipRotationRigOptions {
   /** Extra environment for both handlers (the AWS template variables). */
   readonly env?: Record<string, string>;
+  /** Told when each handler invocation starts and ends (the emulator's hook). */
+  readonly onInvocation?: (event: unknown, phase: 'start' | 'end') => void;
+  /** The Secrets Manager endpoint the handlers use, given the emulator's (e.g. a metering proxy). */
+  readonly endpointFor?: (emulatorEndpoint: string) => Promise<string>;
 }
 
 const STRATEGIES: readonly StrategyName[] = ['single-user', 'alternating-users'];
@@ -157,13 +161,19 @@ export class ZipRotationRig {
       credentials: { accessKeyId: 'AKIDLOCALDEMO', secretAccessKey: 'local-demo' },
       maxAttempts: 1,
     });
+    const endpoint = await this.options.endpointFor?.(this.sm.endpoint);
     for (const strategy of STRATEGIES) {
       this.sm.registerLambdaModule(this.lambdaArn(strategy), {
         file: this.zipFile,
         exportName: `${strategy}.handler`,
         // The step timings come from the handlers' info lines, whatever the caller's environment says.
-        env: { ROTOR_LOG_LEVEL: 'info', ...this.options.env },
+        env: {
+          ROTOR_LOG_LEVEL: 'info',
+          ...(endpoint === undefined ? {} : { SECRETS_MANAGER_ENDPOINT: endpoint }),
+          ...this.options.env,
+        },
         onOutput: this.output.append,
+        ...(this.options.onInvocation === undefined ? {} : { onInvocation: this.options.onInvocation }),
         timeoutSeconds: 60,
       });
     }
