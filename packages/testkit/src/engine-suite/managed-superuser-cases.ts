@@ -179,7 +179,7 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness): voi
           };
         },
         'UnsafeRotationError',
-        /rotated secret is for host 127\.0\.0\.2, and RDS DB instance rotor-primary .*has no read replicas/,
+        /rotated secret is for 127\.0\.0\.2:\d+, and RDS DB instance rotor-primary .*has no read replicas/,
       ],
     ];
 
