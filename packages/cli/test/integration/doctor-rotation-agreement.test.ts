@@ -116,12 +116,16 @@ describeWithDatabase('postgres', 'doctor and rotation agree', (server) => {
   it('a superuser secret for the same host on another port: both refuse it', async () => {
     const app = await user();
     const superuser = await user(true);
-    const superArn = await secret({ ...superuser, port: await closedPort() });
+    const otherPort = await closedPort();
+    const superArn = await secret({ ...superuser, port: otherPort });
     const arn = await secret({ ...app, masterarn: superArn });
 
     const { doctor, rotate, check } = await both(arn, 'postgres', 'alternating-users');
     expect(doctor.code).not.toBe(0);
     expect(check('superuser-secret').status).toBe('failed');
+    expect(check('superuser-secret').detail).toBe(
+      `the superuser secret is for port ${otherPort} of host ${db.host}, the rotated secret for port ${db.port}: another database on the same host`,
+    );
     expect(check('superuser-login').status).toBe('skipped');
     expect(rotate.code).not.toBe(0);
     expect(rotate.err).toContain('UnsafeRotationError');
