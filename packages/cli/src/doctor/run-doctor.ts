@@ -83,6 +83,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     return { secretId: options.secretId, checks };
   }
 
+  // An invalid environment is the password-policy check's finding; the connection checks still
+  // run, with the defaults, so one bad variable does not hide every other problem.
   const session: SessionSettings = {
     engine,
     config: config ?? loadRotationConfig(engine, {}),
