@@ -7,7 +7,12 @@ import { describeError, type Redactor } from './redactor';
 import type { DatabaseSecret, SslMode } from './secret-value';
 import { tlsSettingsFor } from './tls';
 
-export type LoginAttempt<C> = { readonly connection: C } | { readonly failure: LoginFailedError };
+/** How a session was carried: verified TLS, or plaintext (by the secret's choice or a fallback). */
+export type Transport = 'TLS' | 'plaintext';
+
+export type LoginAttempt<C> =
+  | { readonly connection: C; readonly transport: Transport }
+  | { readonly failure: LoginFailedError; readonly transport: Transport };
 
 /**
  * Opens database sessions with the `ssl` policy applied: `require` and `disable` do exactly that;
@@ -57,6 +62,7 @@ export class DatabaseLogin<C> {
 
     if (this.config.plaintextFallback === 'deny') {
       return {
+        transport: first.transport,
         failure: new LoginFailedError(
           `${first.failure.detail}; the secret has no "ssl" key and ROTOR_TLS_FALLBACK=deny forbids a plaintext retry (set "ssl": true once the server has TLS, or "ssl": false to allow plaintext)`,
           'tls',
@@ -89,18 +95,19 @@ export class DatabaseLogin<C> {
     settings: ConnectionSettings,
     label: string,
     fields: Record<string, unknown>,
-    transport: string,
+    transport: Transport,
   ): Promise<LoginAttempt<C>> {
     try {
       const connection = await this.engine.connect(settings);
       this.log.info('logged in', { ...fields, transport });
-      return { connection };
+      return { connection, transport };
     } catch (error) {
       const reason = this.engine.classifyConnectError(error);
       const driver = describeError(error, this.redactor);
       this.log.info('login failed', { ...fields, transport, reason, error: driver });
       const detail = `${driver.name}${driver.code ? ` ${driver.code}` : ''}: ${driver.message}`;
       return {
+        transport,
         failure: new LoginFailedError(
           `unable to log in with the ${label} credentials over ${transport} to ${settings.host}:${settings.port} (${reason} failure: ${detail})`,
           reason,

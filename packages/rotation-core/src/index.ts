@@ -1,6 +1,6 @@
 export type { RotationConfig } from './config';
 export { loadRotationConfig, splitPem } from './config';
-export { DatabaseLogin, type LoginAttempt } from './database-login';
+export { DatabaseLogin, type LoginAttempt, type Transport } from './database-login';
 export { Deadline, DeadlineExceededError } from './deadline';
 export type {
   AlternateUserChange,
@@ -61,7 +61,19 @@ export type { RotationEvent, RotationStep } from './rotation-event';
 export { parseRotationEvent, ROTATION_STEPS } from './rotation-event';
 export type { RotationHandler, RotationHandlerOptions, StepResult } from './rotation-handler';
 export { createRotationHandler } from './rotation-handler';
-export type { DatabaseSecret, SslMode } from './secret-value';
+export {
+  alternateUsernameProblem,
+  CLONE_SUFFIX,
+  cloneUsername,
+  loginSecretRules,
+  originalUsername,
+  secretRulesFor,
+  superuserIdentityProblem,
+  superuserSecretRules,
+  usernameLength,
+  usernameLengthUnit,
+} from './rotation-rules';
+export type { DatabaseSecret, SecretRules, SslMode } from './secret-value';
 export {
   acceptsEngineName,
   alternateUsername,

@@ -1,73 +1,41 @@
 import {
-  type ConnectFailureKind,
   type DatabaseEngine,
+  DatabaseLogin,
   type DatabaseSecret,
   Deadline,
-  describeError,
+  Logger,
+  type LoginAttempt,
   type Redactor,
   type RotationConfig,
-  tlsSettingsFor,
 } from '@rotor/rotation-core';
-
-export type SessionAttempt =
-  | { readonly connection: unknown; readonly transport: 'TLS' | 'plaintext' }
-  | { readonly kind: ConnectFailureKind; readonly detail: string; readonly transport: 'TLS' | 'plaintext' };
 
 export interface SessionSettings {
   readonly engine: DatabaseEngine;
-  readonly extraCa: readonly string[];
-  readonly connectTimeoutMs: number;
-  readonly plaintextFallback: RotationConfig['plaintextFallback'];
+  /** The function's configuration (connect timeout, CAs, TLS fallback), as the function loads it. */
+  readonly config: RotationConfig;
   readonly redactor: Redactor;
 }
 
 /**
- * Opens a session as the rotation function would, with the engine's own connect (verified TLS
- * through core's tlsSettingsFor, the Amazon RDS CAs and ROTOR_CA_BUNDLE). A failure is the
- * engine's classification and the driver's name, code and message, redacted.
+ * Logs in exactly as the rotation function would: core's DatabaseLogin, with the secret's `ssl`
+ * policy and ROTOR_TLS_FALLBACK. Its log lines are not the doctor's output, so they are dropped.
  */
-export async function openSession(
+export function loginAsFunctionWould(
   settings: SessionSettings,
   secret: DatabaseSecret,
-  transport: 'TLS' | 'plaintext',
-): Promise<SessionAttempt> {
-  const { engine } = settings;
-  const dbname = secret.dbname ?? engine.defaultDbname;
-  try {
-    const connection = await engine.connect({
-      host: secret.host,
-      port: secret.port,
-      username: secret.username,
-      password: secret.password,
-      ...(dbname ? { dbname } : {}),
-      tls: transport === 'TLS' ? tlsSettingsFor(secret.host, settings.extraCa) : false,
-      connectTimeoutMs: settings.connectTimeoutMs,
-      deadline: Deadline.after(settings.connectTimeoutMs * 4),
-      secret,
-    });
-    return { connection, transport };
-  } catch (error) {
-    const e = describeError(error, settings.redactor);
-    return {
-      kind: engine.classifyConnectError(error),
-      detail: `${e.name}${e.code ? ` ${e.code}` : ''}: ${e.message}`,
-      transport,
-    };
-  }
+  label: string,
+): Promise<LoginAttempt<unknown>> {
+  const { engine, config, redactor } = settings;
+  const log = new Logger({ level: 'error', sink: () => {}, redactor });
+  const deadline = Deadline.after(config.connectTimeoutMs * 4);
+  return new DatabaseLogin(engine, config, log, redactor, {}, deadline).tryLogin(secret, label);
 }
 
-/**
- * The secret's `ssl` policy, as core's DatabaseLogin applies it: `require` and `disable` do exactly
- * that; `prefer` tries TLS and retries in plaintext only when TLS itself failed and
- * ROTOR_TLS_FALLBACK allows it.
- */
-export async function loginAsFunctionWould(
+/** A login over verified TLS only, as a secret with `"ssl": true` would make it. */
+export function tlsLogin(
   settings: SessionSettings,
   secret: DatabaseSecret,
-): Promise<SessionAttempt> {
-  if (secret.ssl === 'disable') return openSession(settings, secret, 'plaintext');
-  const first = await openSession(settings, secret, 'TLS');
-  if ('connection' in first || secret.ssl === 'require' || first.kind !== 'tls') return first;
-  if (settings.plaintextFallback === 'deny') return first;
-  return openSession(settings, secret, 'plaintext');
+  label: string,
+): Promise<LoginAttempt<unknown>> {
+  return loginAsFunctionWould(settings, { ...secret, ssl: 'require' }, label);
 }

@@ -12,6 +12,7 @@ import {
   type EngineEnvironment,
   Logger,
   loadRotationConfig,
+  loginSecretRules,
   parseDatabaseSecret,
   Redactor,
   type RotationConfig,
@@ -209,17 +210,7 @@ async function tryCredentials(
   if (text === undefined) return { status: 'unusable', detail: `the ${label} version has no value` };
   let secret: ReturnType<typeof parseDatabaseSecret>;
   try {
-    secret = parseDatabaseSecret(
-      text,
-      {
-        engineNames: engine.engineNames,
-        defaultPort: engine.defaultPort,
-        requireEngine: false,
-        requireMasterArn: false,
-      },
-      label,
-      { secretId },
-    );
+    secret = parseDatabaseSecret(text, loginSecretRules(engine), label, { secretId });
   } catch (error) {
     return { status: 'unusable', detail: redactor.redact((error as Error).message) };
   }

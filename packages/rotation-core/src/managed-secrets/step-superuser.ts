@@ -1,3 +1,4 @@
+import { superuserSecretRules } from '../rotation-rules';
 import type { DatabaseSecret } from '../secret-value';
 import { parseDatabaseSecret } from '../secret-value';
 import type { StepContext } from '../strategies/rotation-strategy';
@@ -48,13 +49,7 @@ export async function readSuperuserSecret<C>(
   if (!value) return undefined;
   const superuser = parseDatabaseSecret(
     value.secretString,
-    {
-      engineNames: ctx.engine.engineNames,
-      defaultPort: ctx.engine.defaultPort,
-      requireEngine: false,
-      requireMasterArn: false,
-      hostOptional: true,
-    },
+    superuserSecretRules(ctx.engine),
     `superuser secret ${arn} (masterarn)`,
     ctx.errorContext,
   );

@@ -10,6 +10,13 @@ import {
 import { resolveStepSuperuser } from '../managed-secrets/step-superuser';
 import { describeError } from '../redactor';
 import {
+  alternateUsernameProblem,
+  CLONE_SUFFIX,
+  secretRulesFor,
+  superuserIdentityProblem,
+  superuserSecretRules,
+} from '../rotation-rules';
+import {
   alternateUsername,
   type DatabaseSecret,
   parseDatabaseSecret,
@@ -17,8 +24,6 @@ import {
   sameEndpoint,
 } from '../secret-value';
 import { type RotationStrategy, readCurrent, type StepContext } from './rotation-strategy';
-
-const CLONE_SUFFIX = '_clone';
 
 /**
  * Two users take turns: each rotation sets the password of the one not in AWSCURRENT, so the
@@ -29,28 +34,13 @@ export class AlternatingUsersStrategy implements RotationStrategy {
   readonly name = 'alternating-users' as const;
 
   secretRules(engine: DatabaseEngine): SecretRules {
-    return {
-      engineNames: engine.engineNames,
-      engineNamePrefixes: engine.engineNamePrefixes ?? [],
-      defaultPort: engine.defaultPort,
-      requireEngine: false,
-      requireMasterArn: true,
-    };
+    return secretRulesFor(this.name, engine);
   }
 
   pendingUsername(current: DatabaseSecret, ctx: StepContext): string {
-    const next = alternateUsername(current.username);
-    const limit = ctx.config.maxUsernameLength;
-    const unit = ctx.engine.usernameLengthUnit ?? 'characters';
-    const length = unit === 'bytes' ? Buffer.byteLength(next, 'utf8') : [...next].length;
-    if (length > limit) {
-      throw new SecretFormatError(
-        `the alternate username ${JSON.stringify(next)} is ${length} ${unit} long; ${ctx.engine.family} allows ${limit}` +
-          ` (shorten the username to ${limit - CLONE_SUFFIX.length} ${unit}${ctx.engine.usernameLimitVariable ? ` or raise ${ctx.engine.usernameLimitVariable}` : ''})`,
-        { ...ctx.errorContext, username: current.username },
-      );
-    }
-    return next;
+    const problem = alternateUsernameProblem(ctx.engine, current.username, ctx.config.maxUsernameLength);
+    if (problem) throw new SecretFormatError(problem, { ...ctx.errorContext, username: current.username });
+    return alternateUsername(current.username);
   }
 
   async setSecret<C>(ctx: StepContext<C>, pending: DatabaseSecret): Promise<void> {
@@ -72,13 +62,9 @@ export class AlternatingUsersStrategy implements RotationStrategy {
     const original = current.username.endsWith(CLONE_SUFFIX) ? pending.username : current.username;
     const clone = `${original}${CLONE_SUFFIX}`;
     const superuser = await readSuperuser(ctx, current);
-    // The superuser must never be one of the two users: the rotation would set its password to
-    // one the application holds, and the superuser secret would stop working.
-    if (superuser.username === original || superuser.username === clone) {
-      throw new UnsafeRotationError(
-        `the superuser secret (masterarn) is for user ${JSON.stringify(superuser.username)}, which is ${superuser.username === original ? 'the rotated user' : "the rotated user's clone"}; alternating users must never rotate the superuser's own password`,
-        { ...ctx.errorContext, username: current.username },
-      );
+    const identityProblem = superuserIdentityProblem(superuser, current.username);
+    if (identityProblem) {
+      throw new UnsafeRotationError(identityProblem, { ...ctx.errorContext, username: current.username });
     }
 
     // Confused-deputy guard: only rotate credentials that are valid now. No AWSPREVIOUS fallback.
@@ -152,14 +138,7 @@ async function readSuperuser<C>(ctx: StepContext<C>, current: DatabaseSecret): P
     throw new SecretStateError(`${what} was not found or has no AWSCURRENT value`, ctx.errorContext);
   const superuser = parseDatabaseSecret(
     value.secretString,
-    {
-      engineNames: ctx.engine.engineNames,
-      engineNamePrefixes: ctx.engine.engineNamePrefixes ?? [],
-      defaultPort: ctx.engine.defaultPort,
-      requireEngine: false,
-      requireMasterArn: false,
-      hostOptional: true,
-    },
+    superuserSecretRules(ctx.engine),
     what,
     ctx.errorContext,
   );

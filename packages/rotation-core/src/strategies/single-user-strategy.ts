@@ -2,6 +2,7 @@ import type { LoginAttempt } from '../database-login';
 import type { DatabaseEngine } from '../engine';
 import { DatabaseChangeError, LoginFailedError, RotationError, UnsafeRotationError } from '../errors';
 import { describeError } from '../redactor';
+import { secretRulesFor } from '../rotation-rules';
 import { type DatabaseSecret, type SecretRules, sameEndpoint } from '../secret-value';
 import {
   pendingAlreadyApplied,
@@ -15,13 +16,7 @@ export class SingleUserStrategy implements RotationStrategy {
   readonly name = 'single-user' as const;
 
   secretRules(engine: DatabaseEngine): SecretRules {
-    return {
-      engineNames: engine.engineNames,
-      engineNamePrefixes: engine.engineNamePrefixes ?? [],
-      defaultPort: engine.defaultPort,
-      requireEngine: true,
-      requireMasterArn: false,
-    };
+    return secretRulesFor(this.name, engine);
   }
 
   pendingUsername(current: DatabaseSecret): string {

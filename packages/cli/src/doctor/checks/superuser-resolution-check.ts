@@ -9,6 +9,7 @@ import {
   type EngineEnvironment,
   resolveSuperuserTarget,
   SuperuserResolutionError,
+  sameHost,
   UnsafeRotationError,
 } from '@rotor/rotation-core';
 import { type DoctorCheck, failed, passed } from '../doctor-check';
@@ -63,9 +64,11 @@ export async function superuserResolutionCheck(input: {
       return {
         check: failed(
           NAME,
-          superuser.host !== ''
-            ? `the superuser secret is for host ${superuser.host}, the rotated secret for ${current.host}`
-            : error.detail,
+          superuser.host === ''
+            ? error.detail
+            : sameHost(superuser.host, current.host)
+              ? `the superuser secret is for port ${superuser.port} of host ${superuser.host}, the rotated secret for port ${current.port}: another database on the same host`
+              : `the superuser secret is for host ${superuser.host}, the rotated secret for ${current.host}`,
           `point "masterarn" at the superuser secret of the same database (or of the primary of the rotated secret's read replica); the function refuses a superuser of another host (${error.detail})`,
         ),
       };
