@@ -51,6 +51,7 @@ export {
 export { LogCapture } from './engine-suite/log-capture';
 export { type InvariantCase, invariantViolations } from './engine-suite/rotation-invariant';
 export {
+  type ConformanceTestOptions,
   defineEngineConformanceTests,
   type EngineConformanceOptions,
   runEngineConformanceSuite,

@@ -1,4 +1,5 @@
 import { runEngineConformanceSuite } from '@rotor/testkit';
+import { documentDbEngine } from '../../src/documentdb-engine';
 import { createTestAdapter, type DocumentDbTestAdapter } from '../../src/testing';
 
 // The shared suite against a REAL MongoDB: ROTOR_TEST_MONGODB_URL, else the pinned `mongo` image
@@ -11,6 +12,9 @@ runEngineConformanceSuite({
     adapter = await createTestAdapter(server);
     return adapter;
   },
+  managedSuperuser: ((documentDbEngine.managedSecretResolutions ?? []) as readonly string[]).some((r) =>
+    r.startsWith('rds-'),
+  ),
 });
 
 afterAll(async () => {

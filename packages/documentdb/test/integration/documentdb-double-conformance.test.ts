@@ -4,6 +4,7 @@ import {
   MongoProtocolDouble,
   opensslAvailable,
 } from '@rotor/testkit';
+import { documentDbEngine } from '../../src/documentdb-engine';
 import { createDocumentDbTestAdapter, type DocumentDbTestAdapter } from '../../src/testing';
 
 // The shared suite through the Secrets Manager emulator against the testkit's MongoDB PROTOCOL
@@ -23,22 +24,29 @@ if (!tls)
     let adapter: DocumentDbTestAdapter | undefined;
     const certs = tls ? createTestCertificates() : undefined;
 
-    defineEngineConformanceTests(async () => {
-      if (!certs) throw new Error('no certificates');
-      double = await MongoProtocolDouble.start({
-        flavour: 'documentdb',
-        tls: { cert: certs.cert, key: certs.key },
-        rootUser: { username: 'rotor_root', password: `Root-${Date.now()}-pw` },
-      });
-      adapter = await createDocumentDbTestAdapter({
-        label: 'mongodb-protocol-double',
-        host: 'localhost',
-        port: double.port,
-        superuser: double.options.rootUser,
-        tls: { ca: certs.ca, caPath: certs.caPath },
-      });
-      return adapter;
-    });
+    defineEngineConformanceTests(
+      async () => {
+        if (!certs) throw new Error('no certificates');
+        double = await MongoProtocolDouble.start({
+          flavour: 'documentdb',
+          tls: { cert: certs.cert, key: certs.key },
+          rootUser: { username: 'rotor_root', password: `Root-${Date.now()}-pw` },
+        });
+        adapter = await createDocumentDbTestAdapter({
+          label: 'mongodb-protocol-double',
+          host: 'localhost',
+          port: double.port,
+          superuser: double.options.rootUser,
+          tls: { ca: certs.ca, caPath: certs.caPath },
+        });
+        return adapter;
+      },
+      {
+        managedSuperuser: ((documentDbEngine.managedSecretResolutions ?? []) as readonly string[]).some((r) =>
+          r.startsWith('rds-'),
+        ),
+      },
+    );
 
     afterAll(async () => {
       await adapter?.cleanup();

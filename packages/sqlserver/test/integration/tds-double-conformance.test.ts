@@ -1,4 +1,5 @@
 import { type DatabaseServer, defineEngineConformanceTests, TdsProtocolDouble } from '@rotor/testkit';
+import { sqlServerEngine } from '../../src/sqlserver-engine';
 import { createTestAdapter } from '../../src/testing';
 
 // The shared suite through the Secrets Manager emulator against the testkit's TDS PROTOCOL DOUBLE,
@@ -8,22 +9,29 @@ import { createTestAdapter } from '../../src/testing';
 describe('TDS protocol double, not a real SQL Server: sqlserver engine conformance', () => {
   let double: TdsProtocolDouble | undefined;
 
-  defineEngineConformanceTests(async () => {
-    double = await TdsProtocolDouble.start({
-      superuser: { username: 'rotor_sa', password: `Sa-${Date.now()}-Pw!` },
-    });
-    const server: DatabaseServer = {
-      target: 'sqlserver',
-      source: 'env',
-      host: '127.0.0.1',
-      port: double.port,
-      user: double.options.superuser.username,
-      password: double.options.superuser.password,
-      url: '',
-      stop: async () => {},
-    };
-    return createTestAdapter(server);
-  });
+  defineEngineConformanceTests(
+    async () => {
+      double = await TdsProtocolDouble.start({
+        superuser: { username: 'rotor_sa', password: `Sa-${Date.now()}-Pw!` },
+      });
+      const server: DatabaseServer = {
+        target: 'sqlserver',
+        source: 'env',
+        host: '127.0.0.1',
+        port: double.port,
+        user: double.options.superuser.username,
+        password: double.options.superuser.password,
+        url: '',
+        stop: async () => {},
+      };
+      return createTestAdapter(server);
+    },
+    {
+      managedSuperuser: ((sqlServerEngine.managedSecretResolutions ?? []) as readonly string[]).some((r) =>
+        r.startsWith('rds-'),
+      ),
+    },
+  );
 
   afterAll(async () => {
     await double?.stop();

@@ -8,9 +8,18 @@ import type { EngineTestAdapter } from './engine-test-adapter';
 import type { FaultPoint } from './fault-injection';
 import { describeManagedSuperuser } from './managed-superuser-cases';
 
-export interface EngineConformanceOptions {
+export interface EngineConformanceOptions extends ConformanceTestOptions {
   readonly target: TargetName;
   createAdapter(server: DatabaseServer): EngineTestAdapter | Promise<EngineTestAdapter>;
+}
+
+export interface ConformanceTestOptions {
+  /**
+   * Whether the engine resolves superuser secrets that RDS manages (its managedSecretResolutions
+   * include rds-instance and rds-cluster), which the managed-superuser cases exercise through the
+   * emulator's RDS API. Default true.
+   */
+  readonly managedSuperuser?: boolean;
 }
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
@@ -27,7 +36,7 @@ const FAULTS: [FaultPoint, (typeof STEPS)[number]][] = [
  */
 export function runEngineConformanceSuite(options: EngineConformanceOptions): void {
   describeWithDatabase(options.target, `${options.target} engine conformance`, (server) =>
-    defineEngineConformanceTests(() => options.createAdapter(server())),
+    defineEngineConformanceTests(() => options.createAdapter(server()), options),
   );
 }
 
@@ -38,6 +47,7 @@ export function runEngineConformanceSuite(options: EngineConformanceOptions): vo
  */
 export function defineEngineConformanceTests(
   createAdapter: () => EngineTestAdapter | Promise<EngineTestAdapter>,
+  options: ConformanceTestOptions = {},
 ): void {
   {
     let h: ConformanceHarness;
@@ -327,7 +337,7 @@ export function defineEngineConformanceTests(
       });
     });
 
-    describeManagedSuperuser(() => h);
+    if (options.managedSuperuser !== false) describeManagedSuperuser(() => h);
 
     describe('bad input is refused with a typed error and changes nothing', () => {
       it.each(badInputCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
