@@ -105,9 +105,12 @@ describe('deploy templates', () => {
         ]);
         expect(byActions('SuperuserSecretArn')).toEqual(['secretsmanager:GetSecretValue']);
         expect(byActions('KmsKeyArns').sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-        // Wildcard resources only for the VPC network-interface actions, which cannot be scoped.
+        // Wildcard resources only for actions that support no resource-level scoping: the VPC
+        // network-interface actions, and Redshift Serverless's List calls (managed superuser
+        // secrets only, behind their own condition).
         for (const s of statements.filter((st) => st.Resource === '*')) {
-          for (const a of [s.Action].flat() as string[]) expect(a).toMatch(/^ec2:/);
+          for (const a of [s.Action].flat() as string[])
+            expect(a).toMatch(/^(ec2:|redshift-serverless:List(Namespaces|Workgroups)$)/);
         }
       });
 
