@@ -129,7 +129,9 @@ describeWithDatabase('postgres', 'doctor and rotation agree', (server) => {
     expect(check('superuser-login').status).toBe('skipped');
     expect(rotate.code).not.toBe(0);
     expect(rotate.err).toContain('UnsafeRotationError');
-    expect(rotate.err).toContain(`is for host ${db.host}`);
+    expect(rotate.err).toContain(
+      `is for ${db.host}:${otherPort} but the rotated secret is for ${db.host}:${db.port}`,
+    );
     expect(await db.canLogin(app.username, app.password)).toBe(true);
   });
 

@@ -78,17 +78,16 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
         error: 'InvalidEventError',
       });
     }
-    // The RDS client a managed superuser secret needs loads from its own file, outside any node_modules.
-    const sdk = spawnSync(
-      process.execPath,
-      [
-        '-e',
-        'process.stdout.write(typeof require(process.argv[1]).DescribeDBInstancesCommand)',
-        join(unpacked, 'rds-sdk.js'),
-      ],
-      { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
-    );
-    expect(sdk.stdout).toBe('function');
+    // The control-plane clients a managed superuser secret needs load from their own files,
+    // outside any node_modules.
+    for (const service of controlPlaneServices(subject.module.engine.managedSecretResolutions ?? [])) {
+      const sdk = spawnSync(
+        process.execPath,
+        ['-e', 'process.stdout.write(typeof require(process.argv[1]))', join(unpacked, `${service}-sdk.js`)],
+        { encoding: 'utf8', cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' } },
+      );
+      expect(sdk.stdout).toBe('object');
+    }
     const pem = readFileSync(join(unpacked, RDS_CA_BUNDLE_ENTRY), 'utf8');
     expect(pem.match(/-----BEGIN CERTIFICATE-----/g)?.length).toBeGreaterThan(10);
   });
@@ -151,7 +150,9 @@ describe.each([fixture, ...engines].map((s) => [s.engine, s] as const))('the %s 
       [
         ...expectedEntries(subject.module),
         'alternating-users.js.map',
-        'rds-sdk.js.map',
+        ...controlPlaneServices(subject.module.engine.managedSecretResolutions ?? []).map(
+          (service) => `${service}-sdk.js.map`,
+        ),
         'single-user.js.map',
       ].sort(),
     );
