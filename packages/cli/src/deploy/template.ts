@@ -1,5 +1,6 @@
 import { controlPlaneServices, type EngineModule } from '@rotor/rotation-core';
 import { ENGINES } from '../engines/engines';
+import { environmentParameters } from './environment-parameters';
 import {
   MANAGED_SUPERUSER_PARAMETER,
   managedSuperuserConditions,
@@ -7,85 +8,8 @@ import {
   managedSuperuserStatements,
 } from './managed-superuser-permissions';
 
-interface EnvironmentParameter {
-  readonly parameter: string;
-  readonly variable: string;
-  readonly type: 'String' | 'Number';
-  readonly default: string;
-  readonly description: string;
-  readonly allowedValues?: readonly string[];
-  readonly minValue?: number;
-  readonly maxValue?: number;
-}
-
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 type Template = { readonly [key: string]: Json };
-
-const BOOLEAN = ['true', 'false'];
-
-const PASSWORD_SETTINGS: readonly Omit<EnvironmentParameter, 'default'>[] = [
-  {
-    parameter: 'PasswordLength',
-    variable: 'PASSWORD_LENGTH',
-    type: 'Number',
-    minValue: 8,
-    maxValue: 4096,
-    description: 'Length of generated passwords.',
-  },
-  {
-    parameter: 'ExcludeCharacters',
-    variable: 'EXCLUDE_CHARACTERS',
-    type: 'String',
-    description: 'Characters never used in generated passwords.',
-  },
-  {
-    parameter: 'ExcludeNumbers',
-    variable: 'EXCLUDE_NUMBERS',
-    type: 'String',
-    allowedValues: BOOLEAN,
-    description: 'Generate passwords without digits.',
-  },
-  {
-    parameter: 'ExcludePunctuation',
-    variable: 'EXCLUDE_PUNCTUATION',
-    type: 'String',
-    allowedValues: BOOLEAN,
-    description: 'Generate passwords without punctuation.',
-  },
-  {
-    parameter: 'ExcludeUppercase',
-    variable: 'EXCLUDE_UPPERCASE',
-    type: 'String',
-    allowedValues: BOOLEAN,
-    description: 'Generate passwords without upper-case letters.',
-  },
-  {
-    parameter: 'ExcludeLowercase',
-    variable: 'EXCLUDE_LOWERCASE',
-    type: 'String',
-    allowedValues: BOOLEAN,
-    description: 'Generate passwords without lower-case letters.',
-  },
-  {
-    parameter: 'RequireEachIncludedType',
-    variable: 'REQUIRE_EACH_INCLUDED_TYPE',
-    type: 'String',
-    allowedValues: BOOLEAN,
-    description: 'Every generated password holds at least one character of each included type.',
-  },
-];
-
-function passwordDefaults(module: EngineModule): Record<string, string> {
-  return {
-    PasswordLength: '32',
-    ExcludeCharacters: module.engine.defaultExcludeCharacters,
-    ExcludeNumbers: 'false',
-    ExcludePunctuation: 'false',
-    ExcludeUppercase: 'false',
-    ExcludeLowercase: 'false',
-    RequireEachIncludedType: 'true',
-  };
-}
 
 const ref = (name: string): Json => ({ Ref: name });
 const sub = (text: string): Json => ({ 'Fn::Sub': text });
@@ -115,29 +39,7 @@ export function rotationTemplate(module: EngineModule): Template {
     title: module.title,
     managedSecretServices: controlPlaneServices(module.engine.managedSecretResolutions ?? []),
   };
-  const environmentSettings: EnvironmentParameter[] = [
-    ...PASSWORD_SETTINGS.map((p) => ({ ...p, default: passwordDefaults(module)[p.parameter] ?? '' })),
-    ...module.engine.settings.map(
-      (e): EnvironmentParameter => ({
-        parameter: e.parameter,
-        variable: e.variable,
-        type: 'Number',
-        default: String(e.default),
-        minValue: e.min,
-        maxValue: e.max,
-        description: e.description,
-      }),
-    ),
-    {
-      parameter: 'TlsFallback',
-      variable: 'ROTOR_TLS_FALLBACK',
-      type: 'String',
-      default: 'allow',
-      allowedValues: ['allow', 'deny'],
-      description:
-        'For secrets without an "ssl" key: allow retries a failed TLS connection in plaintext (with a warning), as the AWS templates do; deny forbids it.',
-    },
-  ];
+  const environmentSettings = environmentParameters(module);
 
   const parameters: Record<string, Json> = {
     CodeBucket: {
