@@ -56,6 +56,7 @@ export {
 } from './managed-secrets/superuser-resolution';
 export type { PasswordPolicy } from './password';
 export { CHARACTER_CLASSES, generatePassword, MIN_PASSWORD_LENGTH, passwordPolicyProblems } from './password';
+export { installPromiseWithResolvers } from './promise-with-resolvers';
 export { describeError, isDistinctive, Redactor } from './redactor';
 export type { RotationEvent, RotationStep } from './rotation-event';
 export { parseRotationEvent, ROTATION_STEPS } from './rotation-event';

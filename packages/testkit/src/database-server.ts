@@ -19,6 +19,11 @@ export interface DatabaseServer extends ServerAddress {
   /** What the server reports about itself (e.g. `17.6`, `10.11.19-MariaDB`), when the testkit asked it. */
   readonly version?: string;
   /**
+   * The host the server sees the superuser's session come from, where the testkit asked (MySQL
+   * family): loopback for a local server, the bridge gateway through a published container port.
+   */
+  readonly clientHost?: string;
+  /**
    * The server's own log (its stderr), where the testkit started the server itself: lets a test
    * count what the server saw, such as failed authentications.
    */

@@ -42,7 +42,7 @@ export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
     name: 'mariadb',
     family: 'mysql',
     envVar: 'ROTOR_TEST_MARIADB_URL',
-    image: 'mariadb:11.4',
+    image: 'mariadb:11.4.5',
     defaultPort: 3306,
     schemes: ['mysql', 'mariadb'],
     embedded: false,

@@ -10,8 +10,9 @@ export {
   type TargetName,
 } from './database-targets';
 export { formatDatabaseUrl, parseDatabaseUrl } from './database-url';
-export { startDockerDatabase } from './docker-database';
+export { type ContainerPlan, containerPlan, startDockerDatabase } from './docker-database';
 export { type DockerStatus, detectDocker } from './docker-detection';
+export { type DockerPolicy, dockerPolicy } from './docker-policy';
 export {
   EMBEDDED_MD5_ROLE_PREFIX,
   type EmbeddedPostgresOptions,
@@ -62,6 +63,7 @@ export { FaultProxy, type FaultProxyMode, type FaultProxyStats, type TrafficObse
 export { describeWithDatabase } from './jest/describe-with-database';
 export { createGlobalSetup, type GlobalSetupOptions } from './jest/global-setup';
 export { createGlobalTeardown } from './jest/global-teardown';
+export { isLoopbackHost, itFromLoopback, loopbackSkipReason } from './jest/loopback-client';
 export { type DatabaseAvailability, databaseAvailability, databaseServer } from './jest/published-servers';
 export {
   MongoProtocolDouble,
@@ -77,7 +79,7 @@ export {
   provisionDatabase,
   provisioningPlan,
 } from './provision-database';
-export { probeServerVersion } from './server-version';
+export { probeServer, probeServerVersion, type ServerFacts } from './server-version';
 export { UNSUPPORTED_STATEMENT } from './tds-double/batch-executor';
 export {
   type LoginAttempt,

@@ -3,9 +3,10 @@ import { databaseTarget, type TargetName } from './database-targets';
 import { formatDatabaseUrl, parseDatabaseUrl } from './database-url';
 import { hasDockerImage, startDockerDatabase } from './docker-database';
 import { type DockerStatus, detectDocker } from './docker-detection';
+import { dockerPolicy } from './docker-policy';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { DatabaseStartError } from './errors';
-import { probeServerVersion } from './server-version';
+import { probeServer } from './server-version';
 
 /** One way of getting a server, in the order they are tried. */
 export type ProvisioningStep =
@@ -18,10 +19,12 @@ export type ProvisionResult =
   | { readonly status: 'skipped'; readonly reason: string };
 
 export interface ProvisionOptions {
-  /** Where ROTOR_TEST_*_URL variables are read; process.env by default. */
+  /** Where ROTOR_TEST_*_URL, CI and ROTOR_REQUIRE_DOCKER are read; process.env by default. */
   readonly env?: NodeJS.ProcessEnv;
   /** Whether Docker answers; detectDocker() by default. */
   readonly docker?: () => Promise<DockerStatus>;
+  /** Starts the target's container once Docker answered; startDockerDatabase by default. */
+  readonly startContainer?: (target: TargetName) => Promise<DatabaseServer>;
 }
 
 /**
@@ -52,11 +55,16 @@ export function noServerReason(target: TargetName, details: readonly string[] = 
   return `no server (${[remedy, ...details].join('; ')})`;
 }
 
-/** A server for `target` following provisioningPlan, or the reason there is none. */
+/**
+ * A server for `target` following provisioningPlan, or the reason there is none. Docker problems
+ * follow dockerPolicy: no Docker skips (fails with ROTOR_REQUIRE_DOCKER=1); a container that does
+ * not pull, start, turn healthy or accept its superuser skips, or fails under CI.
+ */
 export async function provisionDatabase(
   target: TargetName,
   options: ProvisionOptions = {},
 ): Promise<ProvisionResult> {
+  const policy = dockerPolicy(options.env ?? process.env);
   const details: string[] = [];
   for (const step of provisioningPlan(target, options.env)) {
     if (step.source === 'env') {
@@ -65,12 +73,30 @@ export async function provisionDatabase(
     if (step.source === 'docker') {
       const docker = await (options.docker ?? detectDocker)();
       if (!docker.available) {
+        if (policy.requireDocker) {
+          throw new DatabaseStartError(
+            `${target}: ROTOR_REQUIRE_DOCKER=1 but Docker cannot be used (${docker.reason ?? 'no Docker engine found'})`,
+          );
+        }
         if (docker.reason !== undefined) details.push(docker.reason);
         continue;
       }
       try {
-        return { status: 'started', server: await startChecked(() => startDockerDatabase(target)) };
+        return {
+          status: 'started',
+          server: await startChecked(step.image, () =>
+            (options.startContainer ?? startDockerDatabase)(target),
+          ),
+        };
       } catch (error) {
+        if (policy.failOnContainerError) {
+          throw new DatabaseStartError(
+            `${target}: ${describeError(error)} (a Docker failure fails the run: ${policy.because})`,
+            {
+              cause: error,
+            },
+          );
+        }
         details.push(`Docker: ${describeError(error)}`);
         continue;
       }
@@ -95,7 +121,7 @@ async function serverFromEnv(target: TargetName, variable: string, value: string
     stop: async () => {},
   };
   try {
-    return await withVersion(server);
+    return await withFacts(server);
   } catch (error) {
     throw new DatabaseStartError(
       `${variable}: cannot log in to ${address.host}:${address.port} as ${address.user} (${describeError(error)})`,
@@ -104,20 +130,22 @@ async function serverFromEnv(target: TargetName, variable: string, value: string
   }
 }
 
-/** Starts a server and logs in to it once; a server that refuses the login is stopped again. */
-async function startChecked(start: () => Promise<DatabaseServer>): Promise<DatabaseServer> {
+/** Starts a container and logs in to it once; one that refuses the login is stopped again. */
+async function startChecked(image: string, start: () => Promise<DatabaseServer>): Promise<DatabaseServer> {
   const server = await start();
   try {
-    return await withVersion(server);
+    return await withFacts(server);
   } catch (error) {
     await server.stop().catch(() => {});
-    throw error;
+    throw new DatabaseStartError(
+      `container ${image} started but refused the superuser login (${describeError(error)})`,
+      { cause: error },
+    );
   }
 }
 
-async function withVersion(server: DatabaseServer): Promise<DatabaseServer> {
-  const version = await probeServerVersion(server);
-  return version === undefined ? server : { ...server, version };
+async function withFacts(server: DatabaseServer): Promise<DatabaseServer> {
+  return { ...server, ...(await probeServer(server)) };
 }
 
 // Driver errors as code and first message line only: their config objects may carry the password.

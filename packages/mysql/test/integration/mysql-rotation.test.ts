@@ -1,5 +1,11 @@
 import { createRotationHandler, Deadline, type EngineContext, Logger } from '@rotor/rotation-core';
-import { ConformanceHarness, describeWithDatabase, type TargetName, uniqueName } from '@rotor/testkit';
+import {
+  ConformanceHarness,
+  describeWithDatabase,
+  itFromLoopback,
+  type TargetName,
+  uniqueName,
+} from '@rotor/testkit';
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { mysqlEngine } from '../../src/mysql-engine';
 import { sameGrants } from '../../src/mysql-grant-sync';
@@ -462,22 +468,27 @@ describeWithDatabase('mariadb', 'mariadb: local hosts and ed25519', (server) => 
       return rows.map((r) => [String(r.h), String(r.p)]);
     });
 
-  it("an original at 'localhost' and '127.0.0.1' only gets clones at exactly those hosts", async () => {
-    const user = uniqueName('rt_loc');
-    const password = h.newPassword();
-    await mysql.user(user, password, ['localhost', '127.0.0.1']);
-    const arn = await mysql.createSecret({
-      engine: 'mariadb',
-      username: user,
-      password,
-      masterarn: superuserArn,
-    });
-    const token = await h.rotateWith(arn, h.lambda('alternating-users', WIDE_LIMIT));
-    await h.expectRotated(arn, token);
-    expect(await hostsAndPlugins(`${user}_clone`)).toEqual(await hostsAndPlugins(user));
-    expect((await hostsAndPlugins(`${user}_clone`)).map(([h]) => h)).toEqual(['127.0.0.1', 'localhost']);
-    expect(await h.adapter.canLogin(`${user}_clone`, (await h.value(arn)).password as string)).toBe(true);
-  });
+  // The clone logs in at localhost/127.0.0.1 only: skipped (one line) where the server sees this
+  // client elsewhere, e.g. at the bridge gateway of a container's published port.
+  itFromLoopback('mariadb')(
+    "an original at 'localhost' and '127.0.0.1' only gets clones at exactly those hosts",
+    async () => {
+      const user = uniqueName('rt_loc');
+      const password = h.newPassword();
+      await mysql.user(user, password, ['localhost', '127.0.0.1']);
+      const arn = await mysql.createSecret({
+        engine: 'mariadb',
+        username: user,
+        password,
+        masterarn: superuserArn,
+      });
+      const token = await h.rotateWith(arn, h.lambda('alternating-users', WIDE_LIMIT));
+      await h.expectRotated(arn, token);
+      expect(await hostsAndPlugins(`${user}_clone`)).toEqual(await hostsAndPlugins(user));
+      expect((await hostsAndPlugins(`${user}_clone`)).map(([h]) => h)).toEqual(['127.0.0.1', 'localhost']);
+      expect(await h.adapter.canLogin(`${user}_clone`, (await h.value(arn)).password as string)).toBe(true);
+    },
+  );
 
   it('rotates an ed25519 account (single user) and keeps the plugin; the clone of one is ed25519 too', async () => {
     const user = uniqueName('rt_ed');

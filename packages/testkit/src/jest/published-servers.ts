@@ -33,6 +33,10 @@ function versionVariable(target: TargetName): string {
   return `ROTOR_RESOLVED_${target.toUpperCase()}_VERSION`;
 }
 
+function clientHostVariable(target: TargetName): string {
+  return `ROTOR_RESOLVED_${target.toUpperCase()}_CLIENT_HOST`;
+}
+
 function logFileVariable(target: TargetName): string {
   return `ROTOR_RESOLVED_${target.toUpperCase()}_LOG_FILE`;
 }
@@ -43,6 +47,7 @@ export function publishServer(server: DatabaseServer, env: NodeJS.ProcessEnv = p
   env[sourceVariable(server.target)] = server.source;
   if (server.version !== undefined) env[versionVariable(server.target)] = server.version;
   if (server.logFile !== undefined) env[logFileVariable(server.target)] = server.logFile;
+  if (server.clientHost !== undefined) env[clientHostVariable(server.target)] = server.clientHost;
 }
 
 export function publishSkip(target: TargetName, reason: string, env: NodeJS.ProcessEnv = process.env): void {
@@ -56,6 +61,7 @@ export function unpublish(target: TargetName, env: NodeJS.ProcessEnv = process.e
     sourceVariable,
     versionVariable,
     logFileVariable,
+    clientHostVariable,
     skipVariable,
     skipAnnouncedVariable,
   ])
@@ -107,12 +113,14 @@ function serverFromUrl(
   const address = parseDatabaseUrl(target, url, variable);
   const version = env[versionVariable(target)];
   const logFile = env[logFileVariable(target)];
+  const clientHost = env[clientHostVariable(target)];
   return {
     target,
     source,
     ...address,
     ...(version === undefined ? {} : { version }),
     ...(logFile === undefined ? {} : { logFile }),
+    ...(clientHost === undefined ? {} : { clientHost }),
     url: formatDatabaseUrl(target, address),
     stop: async () => {},
   };

@@ -263,6 +263,12 @@ const QUERIES: { readonly what: string; readonly test: RegExp; run(scope: Scope)
     run: databaseGrants,
   },
   {
+    // The testkit's login check (probeServer); the version PRELOGIN and LOGINACK announce.
+    what: 'product version',
+    test: /^SELECT CAST\(SERVERPROPERTY\('ProductVersion'\) AS nvarchar\(128\)\) AS version;?$/,
+    run: () => [{ columns: cols('version'), rows: [['16.0.4000.0']] }],
+  },
+  {
     what: 'principal exists',
     test: /^SELECT 1 AS found FROM sys\.server_principals WHERE name = @n;$/,
     run: (s) => [principalExists(s)],

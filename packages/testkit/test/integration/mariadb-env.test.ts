@@ -17,6 +17,17 @@ describeWithDatabase('mariadb', 'the provisioned MariaDB server', (server) => {
     }
   });
 
+  it('publishes where the server sees the superuser come from, as USER() says', async () => {
+    const admin = await mysqlAdminConnection(server());
+    try {
+      const [rows] = await admin.query('SELECT USER() AS account');
+      const account = (rows as Array<{ account: string }>)[0]?.account ?? '';
+      expect(server().clientHost).toBe(account.slice(account.lastIndexOf('@') + 1));
+    } finally {
+      await admin.end();
+    }
+  });
+
   it('checks passwords of a user a test creates, and drops it after', async () => {
     const admin = await mysqlAdminConnection(server());
     const user = uniqueName('tk_user_');

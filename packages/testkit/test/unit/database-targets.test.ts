@@ -19,7 +19,7 @@ describe('database targets', () => {
   it('pins every image to an exact version and has none for Redshift', () => {
     expect(DOCKER_IMAGES).toEqual({
       postgres: 'postgres:17.6-alpine',
-      mariadb: 'mariadb:11.4',
+      mariadb: 'mariadb:11.4.5',
       mysql80: 'mysql:8.0.40',
       mysql84: 'mysql:8.4.3',
       sqlserver: 'mcr.microsoft.com/mssql/server:2022-CU16-ubuntu-22.04',
