@@ -44,6 +44,15 @@ describe('published servers', () => {
     });
   });
 
+  it('hands over where the server sees the superuser come from, and unpublishes it', () => {
+    const env: NodeJS.ProcessEnv = {};
+    publishServer({ ...server, clientHost: '172.17.0.1' }, env);
+    expect(env.ROTOR_RESOLVED_POSTGRES_CLIENT_HOST).toBe('172.17.0.1');
+    expect(databaseAvailability('postgres', env)).toMatchObject({ server: { clientHost: '172.17.0.1' } });
+    unpublish('postgres', env);
+    expect(env).toEqual({});
+  });
+
   it('hands a skip reason over, and publishing a server replaces it', () => {
     const env: NodeJS.ProcessEnv = {};
     publishSkip('postgres', 'no server (x)', env);
