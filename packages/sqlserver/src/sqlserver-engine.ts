@@ -47,6 +47,9 @@ export function createSqlServerEngine(options: SqlServerEngineOptions = {}): Dat
     family: 'sqlserver',
     engineNames: SQLSERVER_ENGINE_NAMES,
     engineNamePrefixes: ['custom-sqlserver-'],
+    // RDS for SQL Server has DB instances only (no Aurora, no clusters): the managed master-user
+    // secret is tagged aws:rds:primarydbinstancearn, and read replicas are the instance's.
+    managedSecretResolutions: ['rds-instance'],
     settings: [],
     defaultPort: 1433,
     defaultDbname: 'master',
