@@ -90,6 +90,14 @@ function planPermissions(
   }
 }
 
+const NEW_LOGIN_CONNECT = (login: string): PermissionRow => ({
+  grantee_name: login,
+  class: 100,
+  class_desc: 'SERVER',
+  permission_name: 'CONNECT SQL',
+  state: 'G',
+});
+
 const propertiesOf = (login: LoginRow): LoginProperties => ({
   defaultDatabase: login.default_database_name,
   defaultLanguage: login.default_language_name,
@@ -207,7 +215,14 @@ export async function upsertLoginClone(
     serverPermissionsBatch(original, clone),
     'server permission read',
   );
-  const serverActions = planPermissions(permissionRows, original, clone, 'server');
+  // CREATE LOGIN grants the new login CONNECT SQL: planned as held, so it is not granted again
+  // (which a superuser without CONTROL SERVER, such as RDS's master user, may not be allowed to do).
+  const serverActions = planPermissions(
+    cloneLogin ? permissionRows : [...permissionRows, NEW_LOGIN_CONNECT(clone)],
+    original,
+    clone,
+    'server',
+  );
   const master = identity.database_name.toLowerCase() === 'master';
   const databases = master
     ? (

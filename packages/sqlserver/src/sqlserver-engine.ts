@@ -19,6 +19,7 @@ import { upsertContainedClone, upsertLoginClone } from './sqlserver-clone';
 import { classifySqlServerError, openMssqlSession, type Row, type SqlSession } from './sqlserver-connection';
 import { planRoleSync, type RoleMemberRow } from './sqlserver-permission-sync';
 import { nameProblem, ownPasswordBatch, passwordPolicyProblem } from './sqlserver-sql';
+import { sqlServerSuperuserPrivilegeProblems } from './sqlserver-superuser-check';
 
 /** The RDS engine names; `custom-sqlserver-*` (RDS Custom) as far as they are known. */
 export const SQLSERVER_ENGINE_NAMES = [
@@ -47,6 +48,9 @@ export function createSqlServerEngine(options: SqlServerEngineOptions = {}): Dat
     family: 'sqlserver',
     engineNames: SQLSERVER_ENGINE_NAMES,
     engineNamePrefixes: ['custom-sqlserver-'],
+    // RDS for SQL Server has DB instances only (no Aurora, no clusters): the managed master-user
+    // secret is tagged aws:rds:primarydbinstancearn, and read replicas are the instance's.
+    managedSecretResolutions: ['rds-instance'],
     settings: [],
     defaultPort: 1433,
     defaultDbname: 'master',
@@ -129,6 +133,8 @@ export function createSqlServerEngine(options: SqlServerEngineOptions = {}): Dat
       }
       return upsertContainedClone(superuser, change, identity, context);
     },
+
+    superuserPrivilegeProblems: sqlServerSuperuserPrivilegeProblems,
 
     async privilegeEscalations(
       superuser: SqlSession,

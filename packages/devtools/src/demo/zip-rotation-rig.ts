@@ -5,7 +5,7 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { StrategyName } from '@rotor/rotation-core';
+import { CONTROL_PLANE_ENDPOINT_VARIABLES, type StrategyName } from '@rotor/rotation-core';
 import { SecretsManagerLocal } from '@rotor/secrets-manager-local';
 import { HandlerOutput, type StepReport } from './handler-output';
 
@@ -36,6 +36,8 @@ export interface ZipRotationRigOptions {
   readonly onInvocation?: (event: unknown, phase: 'start' | 'end') => void;
   /** The Secrets Manager endpoint the handlers use, given the emulator's (e.g. a metering proxy). */
   readonly endpointFor?: (emulatorEndpoint: string) => Promise<string>;
+  /** The handlers reach the emulator's RDS API (its `topology`) for managed superuser secrets. */
+  readonly rdsApi?: boolean;
 }
 
 const STRATEGIES: readonly StrategyName[] = ['single-user', 'alternating-users'];
@@ -170,6 +172,7 @@ export class ZipRotationRig {
         env: {
           ROTOR_LOG_LEVEL: 'info',
           ...(endpoint === undefined ? {} : { SECRETS_MANAGER_ENDPOINT: endpoint }),
+          ...(this.options.rdsApi ? { [CONTROL_PLANE_ENDPOINT_VARIABLES.rds]: this.sm.endpoint } : {}),
           ...this.options.env,
         },
         onOutput: this.output.append,

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { buildEngineZip, engineModuleNamed, findRepoRoot } from '@rotor/cli';
 import { createTestAdapter } from '@rotor/sqlserver/testing';
 import {
@@ -103,7 +104,7 @@ function expectRotated(outcome: RotationOutcome): void {
       database = String(adapter.superuser().dbname);
       await adapter.createAppUser(app.username, app.password, app.table);
       appNow = app;
-      rig = await ZipRotationRig.start(zip.file, { env: { ROTOR_CA_BUNDLE: certs.caPath } });
+      rig = await ZipRotationRig.start(zip.file, { env: { ROTOR_CA_BUNDLE: certs.caPath }, rdsApi: true });
     }, 180_000);
 
     afterAll(async () => {
@@ -191,6 +192,31 @@ function expectRotated(outcome: RotationOutcome): void {
       expect(double.state.snapshot()).toEqual(before);
       expect((await current(secret)).password).toBe(appNow.password);
       expect(await adapter.canLogin(appNow.username, appNow.password)).toBe(true);
+    });
+
+    it("alternating users with the master-user secret RDS manages: the zip's RDS client finds the instance", async () => {
+      const [instance] = rig.emulator.replaceTopology({
+        dbInstances: [{ id: 'rotor-mssql', engine: 'sqlserver-se', address: '127.0.0.1', port: double.port }],
+      }).dbInstances;
+      // Only {username, password}, tagged with the instance, as RDS creates it.
+      const master = await rig.createSecret(uniqueName('mssql-rds-managed'), {
+        username: superuser.username,
+        password: superuser.password,
+      });
+      await rig.client.send(
+        new TagResourceCommand({
+          SecretId: master,
+          Tags: [{ Key: 'aws:rds:primaryDBInstanceArn', Value: String(instance?.arn) }],
+        }),
+      );
+      const secret = await rig.createSecret(
+        uniqueName('mssql-alt-managed'),
+        secretFor(appNow, { masterarn: master }),
+      );
+      expectRotated(await rig.rotate(secret, 'alternating-users'));
+      const rotated = await current(secret);
+      expect(await adapter.canLogin(rotated.username, rotated.password)).toBe(true);
+      expect(rig.output.text).toContain('RDS DB instance rotor-mssql');
     });
 
     it('never lets a password reach the handlers’ output', () => {

@@ -27,9 +27,7 @@ describe('TDS protocol double, not a real SQL Server: sqlserver engine conforman
       return createTestAdapter(server);
     },
     {
-      managedSuperuser: ((sqlServerEngine.managedSecretResolutions ?? []) as readonly string[]).some((r) =>
-        r.startsWith('rds-'),
-      ),
+      managedSecretResolutions: sqlServerEngine.managedSecretResolutions ?? [],
     },
   );
 

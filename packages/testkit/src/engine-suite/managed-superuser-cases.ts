@@ -1,4 +1,5 @@
 import { TagResourceCommand } from '@aws-sdk/client-secrets-manager';
+import { MANAGED_SECRET_TAGS } from '@rotor/rotation-core';
 import type { Topology } from '@rotor/secrets-manager-local';
 import type { AppUser, ConformanceHarness } from './conformance-harness';
 import { LoopbackAlias } from './loopback-alias';
@@ -7,8 +8,10 @@ import { LoopbackAlias } from './loopback-alias';
  * Alternating users with a superuser secret holding only `{username, password}` (the one RDS and
  * Aurora manage), resolved through the emulator's RDS API to the real test server; and a rotated
  * secret on a read replica, for which the same server reached through 127.0.0.2 stands in.
+ * `clusters`: the engine also resolves Aurora clusters (rds-cluster); without it (RDS for SQL
+ * Server has no clusters) the cluster cases become a refusal of the cluster tag.
  */
-export function describeManagedSuperuser(harness: () => ConformanceHarness): void {
+export function describeManagedSuperuser(harness: () => ConformanceHarness, clusters: boolean): void {
   describe('superuser secrets the database service manages, and read replicas', () => {
     let h: ConformanceHarness;
     let alias: LoopbackAlias;
@@ -99,7 +102,10 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness): voi
       });
     });
 
-    it('resolves an Aurora cluster through RDS DescribeDBClusters and rotates', async () => {
+    // Registered only for engines that resolve clusters; the others refuse the tag (below).
+    const itWithClusters = clusters ? it : () => {};
+
+    itWithClusters('resolves an Aurora cluster through RDS DescribeDBClusters and rotates', async () => {
       const superArn = await managedSuperuser({ 'aws:rds:primarydbclusterarn': arnOf('rotor-aurora') });
       const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn }));
       await rotateAndExpectClone(arn);
@@ -124,19 +130,27 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness): voi
       expect(replicaLogins.length).toBeGreaterThan(0);
     });
 
-    it("accepts an Aurora cluster's reader endpoint as the rotated secret's host", async () => {
+    itWithClusters("accepts an Aurora cluster's reader endpoint as the rotated secret's host", async () => {
       const superArn = await managedSuperuser({ 'aws:rds:primarydbclusterarn': arnOf('rotor-aurora') });
       const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn, ...onReplica() }));
       await rotateAndExpectClone(arn);
       expect(resolvedLog()).toMatchObject({ replica: 'the reader endpoint of DB cluster rotor-aurora' });
     });
 
-    const refusals: [string, () => Promise<{ superArn: string; host?: object }>, string, RegExp][] = [
+    const resolvedTags = [
+      MANAGED_SECRET_TAGS['rds-instance'],
+      ...(clusters ? [MANAGED_SECRET_TAGS['rds-cluster']] : []),
+    ].join(' or ');
+    /** An engine value of another family, for the wrong-engine case. */
+    const otherEngine = () =>
+      ['sqlserver-ex', 'postgres'].find((e) => !h.adapter.engine.engineNames.includes(e)) as string;
+    type Refusal = [string, () => Promise<{ superArn: string; host?: object }>, string, RegExp];
+    const refusals: Refusal[] = [
       [
         'a secret without host and without a resolvable tag',
         async () => ({ superArn: await managedSuperuser({ team: 'data' }) }),
         'SuperuserResolutionError',
-        /has no "host" key and no tag aws:rds:primarydbinstancearn or aws:rds:primarydbclusterarn/,
+        new RegExp(`has no "host" key and no tag ${resolvedTags} naming its database`),
       ],
       [
         'a tag this engine does not resolve (Redshift cluster)',
@@ -148,6 +162,18 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness): voi
         'SuperuserResolutionError',
         /is tagged aws:redshift:primaryclusterarn, which \w+ does not resolve/,
       ],
+      ...(clusters
+        ? []
+        : [
+            [
+              'an Aurora cluster tag (this engine has no clusters)',
+              async () => ({
+                superArn: await managedSuperuser({ 'aws:rds:primarydbclusterarn': arnOf('rotor-aurora') }),
+              }),
+              'SuperuserResolutionError',
+              /is tagged aws:rds:primarydbclusterarn, which \w+ does not resolve; it resolves aws:rds:primarydbinstancearn \(/,
+            ] as Refusal,
+          ]),
       [
         'a database the API cannot find',
         async () => ({
@@ -161,13 +187,13 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness): voi
       [
         'a database of another engine',
         async () => {
-          setTopology('rotor-primary', 'sqlserver-ex');
+          setTopology('rotor-primary', otherEngine());
           return {
             superArn: await managedSuperuser({ 'aws:rds:primarydbinstancearn': arnOf('rotor-primary') }),
           };
         },
         'SuperuserResolutionError',
-        /engine sqlserver-ex; this function rotates/,
+        /engine (sqlserver-ex|postgres); this function rotates/,
       ],
       [
         'a rotated secret on a read replica of another database',

@@ -1,4 +1,4 @@
-import type { StrategyName } from '@rotor/rotation-core';
+import type { ManagedSecretResolution, StrategyName } from '@rotor/rotation-core';
 import type { DatabaseServer } from '../database-server';
 import type { TargetName } from '../database-targets';
 import { describeWithDatabase } from '../jest/describe-with-database';
@@ -16,10 +16,16 @@ export interface EngineConformanceOptions extends ConformanceTestOptions {
 export interface ConformanceTestOptions {
   /**
    * Whether the engine resolves superuser secrets that RDS manages (its managedSecretResolutions
-   * include rds-instance and rds-cluster), which the managed-superuser cases exercise through the
-   * emulator's RDS API. Default true.
+   * include rds-instance), which the managed-superuser cases exercise through the emulator's RDS
+   * API. Default true.
    */
   readonly managedSuperuser?: boolean;
+  /**
+   * The engine's managedSecretResolutions: the managed-superuser cases run when they include
+   * rds-instance, and the Aurora cluster cases when they include rds-cluster (without it, the
+   * cluster tag must be refused). Default: both.
+   */
+  readonly managedSecretResolutions?: readonly ManagedSecretResolution[];
 }
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
@@ -337,7 +343,9 @@ export function defineEngineConformanceTests(
       });
     });
 
-    if (options.managedSuperuser !== false) describeManagedSuperuser(() => h);
+    const resolutions = options.managedSecretResolutions ?? ['rds-instance', 'rds-cluster'];
+    if (options.managedSuperuser !== false && resolutions.includes('rds-instance'))
+      describeManagedSuperuser(() => h, resolutions.includes('rds-cluster'));
 
     describe('bad input is refused with a typed error and changes nothing', () => {
       it.each(badInputCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {

@@ -96,14 +96,10 @@ function logins(scope: Scope): ResultSet {
 
 function serverRoles(scope: Scope): ResultSet {
   const names = new Set([param(scope, 'original'), param(scope, 'clone')]);
-  const sysadmin = scope.state.isSysadmin(scope.login);
   const rows = [...scope.state.serverRoles.values()].flatMap((r) =>
     [...r.members]
       .filter((m) => names.has(m))
-      .map((m) => {
-        const manageable = sysadmin || (r.fixed && scope.login !== undefined && r.members.has(scope.login));
-        return [m, r.name, r.fixed, manageable ? 1 : 0];
-      }),
+      .map((m) => [m, r.name, r.fixed, scope.state.mayManageServerRole(scope.login, r) ? 1 : 0]),
   );
   return { columns: cols('member_name role_name is_fixed_role:bit manageable:int'), rows };
 }
@@ -213,6 +209,35 @@ function adminPower(scope: Scope): ResultSet {
   return { columns: cols('power'), rows };
 }
 
+/** rotor doctor: the session's sysadmin membership and ALTER ANY LOGIN (HAS_PERMS_BY_NAME). */
+function superuserServer(scope: Scope): ResultSet {
+  const { state, login } = scope;
+  return {
+    columns: cols('is_sysadmin:int alter_any_login:int'),
+    rows: [[state.isSysadmin(login) ? 1 : 0, state.hasServerPermission(login, 'ALTER ANY LOGIN') ? 1 : 0]],
+  };
+}
+
+/** rotor doctor, in one database: ALTER ANY USER, and the original user's roles the clone's lacks. */
+function superuserDatabase(scope: Scope): ResultSet[] {
+  const { state, database: db } = scope;
+  const me = state.databaseUserName(db, scope.login, scope.containedUser);
+  const original = param(scope, 'original_user');
+  const clone = param(scope, 'clone_user');
+  const roles = [...db.roles]
+    .filter(
+      ([, r]) => original !== null && r.members.has(original) && !(clone !== null && r.members.has(clone)),
+    )
+    .map(([name, r]) => [name, r.fixed, state.mayManageDatabaseRole(db, me, name) ? 1 : 0]);
+  return [
+    {
+      columns: cols('alter_any_user:int'),
+      rows: [[state.hasDatabasePermission(db, me, 'ALTER ANY USER') ? 1 : 0]],
+    },
+    { columns: cols('role_name is_fixed_role:bit manageable:int'), rows: roles },
+  ];
+}
+
 function principalExists(scope: Scope): ResultSet {
   const n = param(scope, 'n');
   const found = n !== null && (scope.state.login(n) !== undefined || scope.state.serverRoles.has(n));
@@ -267,6 +292,16 @@ const QUERIES: { readonly what: string; readonly test: RegExp; run(scope: Scope)
     what: 'product version',
     test: /^SELECT CAST\(SERVERPROPERTY\('ProductVersion'\) AS nvarchar\(128\)\) AS version;?$/,
     run: () => [{ columns: cols('version'), rows: [['16.0.4000.0']] }],
+  },
+  {
+    what: 'superuser server permissions',
+    test: /^SELECT ISNULL\(IS_SRVROLEMEMBER\(N'sysadmin'\), 0\) AS is_sysadmin,\s+ISNULL\(HAS_PERMS_BY_NAME\(NULL, NULL, N'ALTER ANY LOGIN'\), 0\) AS alter_any_login;$/,
+    run: (s) => [superuserServer(s)],
+  },
+  {
+    what: 'superuser database permissions',
+    test: /^SELECT ISNULL\(HAS_PERMS_BY_NAME\(DB_NAME\(\), N'DATABASE', N'ALTER ANY USER'\), 0\) AS alter_any_user;\nSELECT r\.name AS role_name, r\.is_fixed_role,[\s\S]*WHERE cm\.name = @clone_user AND c\.role_principal_id = rm\.role_principal_id\);$/,
+    run: superuserDatabase,
   },
   {
     what: 'principal exists',

@@ -12,6 +12,7 @@ import {
   type PermissionState,
   passwordMatches,
   SERVER_PERMISSIONS,
+  type ServerRole,
   TdsDoubleSqlError,
 } from './tds-state';
 import { type OptionValue, readOptions } from './tsql-expressions';
@@ -23,6 +24,17 @@ const NO_PERMISSION = () =>
 
 function requireSysadmin(scope: Scope): void {
   if (!scope.state.isSysadmin(scope.login)) throw NO_PERMISSION();
+}
+
+/** A server permission (sysadmin, CONTROL SERVER or the permission itself), e.g. ALTER ANY LOGIN. */
+function requireServerPermission(scope: Scope, permission: string): void {
+  if (!scope.state.hasServerPermission(scope.login, permission)) throw NO_PERMISSION();
+}
+
+/** A database permission (dbo, db_owner, CONTROL or the permission itself), e.g. ALTER ANY USER. */
+function requireDatabasePermission(scope: Scope, permission: string): void {
+  const user = scope.state.databaseUserName(scope.database, scope.login, scope.containedUser);
+  if (!scope.state.hasDatabasePermission(scope.database, user, permission)) throw NO_PERMISSION();
 }
 
 /** Database-level administration: sysadmin, the owner, or db_owner. */
@@ -74,7 +86,7 @@ function onlyOptions(o: Map<string, OptionValue>, allowed: string[]): void {
 }
 
 function createLogin(scope: Scope, login: string, o: Map<string, OptionValue>): void {
-  requireSysadmin(scope);
+  requireServerPermission(scope, 'ALTER ANY LOGIN');
   onlyOptions(o, ['PASSWORD', 'DEFAULT_DATABASE', 'DEFAULT_LANGUAGE', 'CHECK_POLICY', 'CHECK_EXPIRATION']);
   const password = literal(o, 'PASSWORD');
   if (password === undefined) throw new TdsDoubleSqlError(102, "Incorrect syntax near 'WITH'.", 15);
@@ -106,8 +118,11 @@ function alterLogin(scope: Scope, loginName: string, o: Map<string, OptionValue>
     'CHECK_POLICY',
     'CHECK_EXPIRATION',
   ]);
-  const sysadmin = scope.state.isSysadmin(scope.login);
   const login = scope.state.login(loginName);
+  // ALTER ANY LOGIN changes other logins, except a sysadmin's, which needs CONTROL SERVER.
+  const mayAlterOthers =
+    scope.state.hasServerPermission(scope.login, 'ALTER ANY LOGIN') &&
+    (!scope.state.isSysadmin(loginName) || scope.state.hasServerPermission(scope.login, 'CONTROL SERVER'));
   const cannot = new TdsDoubleSqlError(
     15151,
     `Cannot alter the login '${loginName}', because it does not exist or you do not have permission.`,
@@ -115,7 +130,7 @@ function alterLogin(scope: Scope, loginName: string, o: Map<string, OptionValue>
   if (!login) throw cannot;
   const password = literal(o, 'PASSWORD');
   const old = literal(o, 'OLD_PASSWORD');
-  if (!sysadmin) {
+  if (!mayAlterOthers) {
     const ownPasswordOnly =
       scope.login === loginName && password !== undefined && old !== undefined && o.size === 2;
     if (!ownPasswordOnly) throw cannot;
@@ -152,7 +167,7 @@ function alterUser(scope: Scope, userName: string, o: Map<string, OptionValue>):
   const old = literal(o, 'OLD_PASSWORD');
   const self =
     scope.containedUser === userName && password !== undefined && old !== undefined && o.size === 2;
-  if (!self) requireDbAdmin(scope);
+  if (!self) requireDatabasePermission(scope, 'ALTER ANY USER');
   if (password !== undefined) {
     if (user.authenticationType !== 2) {
       throw new TdsDoubleSqlError(15562, `The user '${userName}' is not a contained user with a password.`);
@@ -166,7 +181,7 @@ function alterUser(scope: Scope, userName: string, o: Map<string, OptionValue>):
 }
 
 function createUser(scope: Scope, userName: string, rest: string): void {
-  requireDbAdmin(scope);
+  requireDatabasePermission(scope, 'ALTER ANY USER');
   const forLogin = new RegExp(`^ FOR LOGIN (${ID})(?: WITH (.*))?$`).exec(rest);
   if (forLogin) {
     const o = readOptions(forLogin[2] ?? '');
@@ -192,10 +207,11 @@ function createUser(scope: Scope, userName: string, rest: string): void {
 function roleMember(scope: Scope, server: boolean, role: string, add: boolean, member: string): void {
   const roles = server ? scope.state.serverRoles : scope.database.roles;
   const r = roles.get(role);
-  if (server) {
-    const mine = scope.login !== undefined && r?.fixed && r.members.has(scope.login);
-    if (!scope.state.isSysadmin(scope.login) && !mine) throw NO_PERMISSION();
-  } else requireDbAdmin(scope);
+  const user = scope.state.databaseUserName(scope.database, scope.login, scope.containedUser);
+  const may = server
+    ? r !== undefined && scope.state.mayManageServerRole(scope.login, r as ServerRole)
+    : scope.state.mayManageDatabaseRole(scope.database, user, role);
+  if (r && !may) throw NO_PERMISSION();
   if (!r || role === 'public') {
     throw new TdsDoubleSqlError(
       15151,
@@ -308,7 +324,7 @@ function permissionStatement(scope: Scope, m: RegExpExecArray): void {
 }
 
 function dropUser(scope: Scope, user: string): void {
-  requireDbAdmin(scope);
+  requireDatabasePermission(scope, 'ALTER ANY USER');
   const db: Database = scope.database;
   if (!db.users.delete(user)) {
     throw new TdsDoubleSqlError(
@@ -321,7 +337,7 @@ function dropUser(scope: Scope, user: string): void {
 }
 
 function dropLogin(scope: Scope, loginName: string): void {
-  requireSysadmin(scope);
+  requireServerPermission(scope, 'ALTER ANY LOGIN');
   if (!scope.state.logins.delete(loginName)) {
     throw new TdsDoubleSqlError(
       15151,

@@ -140,6 +140,7 @@ export const DATABASE_PERMISSIONS = new Set([
   'VIEW DEFINITION',
   'SHOWPLAN',
   'ALTER ANY USER',
+  'ALTER ANY ROLE',
   'ALTER ANY SCHEMA',
   'EXECUTE',
   'SELECT',
@@ -188,6 +189,58 @@ export class TdsDoubleState {
 
   isSysadmin(login: string | undefined): boolean {
     return login !== undefined && Boolean(this.serverRoles.get('sysadmin')?.members.has(login));
+  }
+
+  /** Server roles `login` is a member of (public not included). */
+  serverRolesOf(login: string): string[] {
+    return [...this.serverRoles.values()].filter((r) => r.members.has(login)).map((r) => r.name);
+  }
+
+  /**
+   * SQL Server's answer to HAS_PERMS_BY_NAME for a server permission: sysadmin holds all; else a
+   * GRANT of it or of CONTROL SERVER to the login or one of its server roles, and no DENY of it.
+   */
+  hasServerPermission(login: string | undefined, permission: string): boolean {
+    if (login === undefined) return false;
+    if (this.isSysadmin(login)) return true;
+    const principals = new Set([login, ...this.serverRolesOf(login)]);
+    const held = this.serverPermissions.filter(
+      (p) =>
+        p.class === 100 &&
+        principals.has(p.grantee) &&
+        (p.permission === permission || p.permission === 'CONTROL SERVER'),
+    );
+    return held.some((p) => p.state !== 'D') && !held.some((p) => p.state === 'D');
+  }
+
+  /** A database permission of `user` (dbo and db_owner hold all): granted to it or its roles, or CONTROL; no DENY. */
+  hasDatabasePermission(db: Database, user: string | undefined, permission: string): boolean {
+    if (user === undefined) return false;
+    const roles = this.databaseRolesOf(db, user);
+    if (user === 'dbo' || roles.includes('db_owner')) return true;
+    const principals = new Set([user, ...roles]);
+    const held = db.permissions.filter(
+      (p) =>
+        p.class === 0 &&
+        principals.has(p.grantee) &&
+        (p.permission === permission || p.permission === 'CONTROL'),
+    );
+    return held.some((p) => p.state !== 'D') && !held.some((p) => p.state === 'D');
+  }
+
+  /** Whether `login` may add members to server role `role`: a fixed one needs sysadmin or membership, another ALTER ANY SERVER ROLE. */
+  mayManageServerRole(login: string | undefined, role: ServerRole): boolean {
+    if (login === undefined) return false;
+    if (this.isSysadmin(login)) return true;
+    return role.fixed ? role.members.has(login) : this.hasServerPermission(login, 'ALTER ANY SERVER ROLE');
+  }
+
+  /** Whether database user `user` may add members to `role`: a fixed one needs db_owner, another ALTER ANY ROLE. */
+  mayManageDatabaseRole(db: Database, user: string | undefined, role: string): boolean {
+    if (user === undefined) return false;
+    const owner = user === 'dbo' || this.databaseRolesOf(db, user).includes('db_owner');
+    if (owner) return true;
+    return !db.roles.get(role)?.fixed && this.hasDatabasePermission(db, user, 'ALTER ANY ROLE');
   }
 
   createLogin(
