@@ -141,10 +141,10 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
           (before.hasMasterArn ? 'alternating-users' : 'single-user');
         const json = values.json === true;
         if (!json) {
-          const engineFrom = values.engine === undefined ? ' (from the secret)' : '';
+          const engineFrom = values.engine === undefined ? ', from the secret' : '';
           const strategyFrom = values.strategy === undefined ? ' (from the secret)' : '';
           io.out(
-            `Rotating ${before.arn}\n  engine ${engineValue}${engineFrom} (${engine.family}), strategy ${strategy}${strategyFrom}\n`,
+            `Rotating ${before.arn}\n  engine ${engineValue} (${engine.family}${engineFrom}), strategy ${strategy}${strategyFrom}\n`,
           );
           io.out(`Before:\n${formatStages(before)}`);
           io.out('Steps:\n');
