@@ -35,8 +35,9 @@ ROTOR_CA_BUNDLE, ROTOR_TLS_FALLBACK, ROTOR_CONNECT_TIMEOUT_MS), then:
   AWSPENDING logs in, the server refuses AWSCURRENT  move AWSCURRENT to the pending version
                                                   and remove AWSPENDING (finish the rotation)
   neither logs in                                 refuse (exit 1) and say what each gave
-It never leaves the secret without an AWSCURRENT that logs in. Without --apply it only prints
-what it would do. Trying the credentials may add one failed login to the database's log.
+It never leaves the secret without an AWSCURRENT that logs in; a refusal is followed by the
+commands to run next (rotor doctor when a version could not be checked). Without --apply it only
+prints what it would do. Trying the credentials may add one failed login to the database's log.
 
 Options:
   SECRET          Name or ARN of the secret (or --secret-id SECRET)

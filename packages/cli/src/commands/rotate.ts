@@ -16,7 +16,7 @@ import {
 } from '@rotor/rotation-core';
 import { engineFor, engineValues, resolveEngine } from '../engines/engine-registry';
 import { ENGINES } from '../engines/engines';
-import { LogWarnings } from '../engines/log-warnings';
+import { environmentShowingWarnings, LogWarnings } from '../engines/log-warnings';
 import { secretsManagerClient } from '../engines/secrets-manager-client';
 import { CliError, type NextStep, UsageError } from '../errors';
 import type { RecoverCommandOptions } from '../recover/recover-command-line';
@@ -155,7 +155,7 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
         const result = await rotateLocally(engine, strategy, {
           secretId: before.arn,
           client,
-          env: process.env,
+          env: environmentShowingWarnings(process.env),
           logSink: warnings.sink,
           onStep: json ? undefined : (step, r) => io.out(formatStep(step, r)),
         }).catch(async (error: unknown) => {

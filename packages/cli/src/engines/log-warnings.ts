@@ -35,3 +35,14 @@ export function warningText(line: string): string {
   const step = typeof r.step === 'string' ? `${r.step}: ` : '';
   return `${step}${String(r.message)}${about.length > 0 ? ` [${about.join(', ')}]` : ''}`;
 }
+
+/**
+ * The function's environment, except that warnings are always logged (ROTOR_LOG_LEVEL=error
+ * becomes warn): the command shows them whatever the level. Anything else is kept as it is.
+ */
+export function environmentShowingWarnings(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
+  const level = env.ROTOR_LOG_LEVEL ?? env.AWS_LAMBDA_LOG_LEVEL;
+  return level?.trim().toLowerCase() === 'error' ? { ...env, ROTOR_LOG_LEVEL: 'warn' } : { ...env };
+}
