@@ -12,7 +12,7 @@ import {
   SecretChangedError,
 } from '../recover/run-recover';
 import type { Command } from './command';
-import { doctorStep, formatNextSteps, recoverStep } from './next-steps';
+import { doctorStep, formatNextSteps, recoverStep, sameOptions } from './next-steps';
 import { parseOptions } from './parse-options';
 
 const DECISION_TEXT = {
@@ -87,11 +87,7 @@ or failed; 2 wrong arguments.`,
         ...(values.region ? { region: values.region } : {}),
         env: process.env,
       });
-      const same: RecoverCommandOptions = {
-        ...(values.engine ? { engine: values.engine } : {}),
-        ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-        ...(values.region ? { region: values.region } : {}),
-      };
+      const same = sameOptions(values);
       let report: RecoverReport;
       try {
         report = await runRecover({

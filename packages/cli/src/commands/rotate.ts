@@ -6,7 +6,6 @@ import {
 import type { EngineModule } from '@rotor/rotation-core';
 import {
   type LocalRotationResult,
-  LoginFailedError,
   RotationError,
   type RotationStep,
   rotateLocally,
@@ -19,10 +18,9 @@ import { ENGINES } from '../engines/engines';
 import { environmentShowingWarnings, LogWarnings } from '../engines/log-warnings';
 import { secretsManagerClient } from '../engines/secrets-manager-client';
 import { CliError, type NextStep, UsageError } from '../errors';
-import type { RecoverCommandOptions } from '../recover/recover-command-line';
 import { findStuckRotation, type StuckRotation } from '../recover/stuck-rotation';
 import type { Command } from './command';
-import { doctorStep, recoverStep } from './next-steps';
+import { RECOVER_WHY, recoverStep, rotationFailureSteps, sameOptions } from './next-steps';
 import { parseOptions } from './parse-options';
 
 /** A rotation step failed: named after the rotation's own typed error, whose message holds no secret. */
@@ -115,12 +113,7 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
         ...(values.region ? { region: values.region } : {}),
         env: process.env,
       });
-      // Carried into the suggested recover and doctor commands.
-      const same: RecoverCommandOptions = {
-        ...(values.engine ? { engine: values.engine } : {}),
-        ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-        ...(values.region ? { region: values.region } : {}),
-      };
+      const same = sameOptions(values);
       try {
         const before = await snapshot(client, secretId);
         const stuck = findStuckRotation(before.stages);
@@ -161,7 +154,11 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
         }).catch(async (error: unknown) => {
           if (!(error instanceof RotationError)) throw error;
           const left = await findStuckRotationAfter(client, before.arn);
-          throw new RotationFailedError(error, nextSteps(error, left, secretId, same), warnings.list);
+          throw new RotationFailedError(
+            error,
+            rotationFailureSteps(error, left, secretId, same),
+            warnings.list,
+          );
         });
         const durationMs = Date.now() - started;
         const after = await snapshot(client, before.arn);
@@ -215,9 +212,6 @@ async function snapshot(client: SecretsManagerClient, secretId: string): Promise
   };
 }
 
-const RECOVER_WHY =
-  'tries the AWSCURRENT and AWSPENDING credentials and says what it would change; add --apply to do it';
-
 /** After a failed rotation: the AWSPENDING it left behind, if any (unknown if the secret cannot be read). */
 async function findStuckRotationAfter(
   client: SecretsManagerClient,
@@ -229,37 +223,6 @@ async function findStuckRotationAfter(
   } catch {
     return undefined;
   }
-}
-
-/**
- * What to run after a failed rotation: `rotor recover` when it left AWSPENDING behind (which
- * blocks the next rotation), and `rotor doctor`, which checks what the error points at. When the
- * database could not be reached or TLS failed, doctor comes first: recover cannot tell which
- * version works until the database answers.
- */
-function nextSteps(
-  error: RotationError,
-  left: StuckRotation | undefined,
-  secretId: string,
-  same: RecoverCommandOptions,
-): NextStep[] {
-  const reason = error instanceof LoginFailedError ? error.reason : undefined;
-  const doctor = doctorStep(
-    secretId,
-    same,
-    reason === 'network'
-      ? 'checks that the host resolves and the port answers from here'
-      : reason === 'tls'
-        ? 'checks the TLS handshake and the certificate'
-        : 'checks the secret, the database and the login, each with its fix',
-  );
-  if (left === undefined) return [doctor];
-  const recover = recoverStep(
-    secretId,
-    same,
-    `version ${left.pendingVersionId} is left holding AWSPENDING, which blocks the next rotation; recover ${RECOVER_WHY}`,
-  );
-  return reason === 'network' || reason === 'tls' ? [doctor, recover] : [recover, doctor];
 }
 
 function secretsManagerFailure(operation: string, secretId: string, error: Error): CliError {
