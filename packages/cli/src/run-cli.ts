@@ -1,5 +1,6 @@
 import type { CliIo, Command } from './commands/command';
 import { COMMANDS } from './commands/commands';
+import { formatNextSteps } from './commands/next-steps';
 import { CliError, UsageError } from './errors';
 
 const USAGE_HEAD = 'Usage: rotor <command> [options]   (rotor <command> --help for details)';
@@ -12,8 +13,10 @@ export function rotorHelp(commands: readonly Command[] = COMMANDS): string {
 
 /**
  * Runs `rotor` with `argv` (without node and script) and resolves to the exit code: 0 success,
- * 1 failure, 2 usage error. Errors are printed as one line, `rotor: <message>` (or a JSON object
- * with --json), never as a stack trace.
+ * 1 failure, 2 usage error. Errors are printed as `rotor: <message>` on stderr, followed by the
+ * commands to run next, never as a stack trace. With --json the error is one JSON object on
+ * stdout instead, where the command's result would have been, so `rotor ... --json | jq` always
+ * gets an object: {"error": {"name", "message"}, "next"?: [{"command", "why"}], "warnings"?}.
  */
 export async function runCli(
   argv: readonly string[],
@@ -36,18 +39,29 @@ export async function runCli(
       return 0;
     }
     const command = commands.find((c) => c.name === name);
-    if (command === undefined)
-      throw new UsageError(`unknown command ${JSON.stringify(name)}; see rotor --help`);
+    if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
     return await command.run(rest, io);
   } catch (error) {
     const failure = error instanceof CliError ? error : undefined;
     const errorName =
       failure?.name ?? (error instanceof Error ? `unexpected ${error.name}` : 'unexpected error');
     const message = error instanceof Error ? error.message : String(error);
-    io.err(json ? `${JSON.stringify({ error: { name: errorName, message } })}\n` : `rotor: ${message}\n`);
-    if (failure instanceof UsageError && !json) {
-      const known = commands.some((c) => c.name === name);
-      io.err(`Try rotor ${known ? `${name} ` : ''}--help.\n`);
+    const next = failure?.next ?? [];
+    const warnings = failure?.warnings ?? [];
+    if (json) {
+      const body = {
+        error: { name: errorName, message },
+        ...(next.length > 0 ? { next } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      };
+      io.out(`${JSON.stringify(body)}\n`);
+    } else {
+      const warned = warnings.map((w) => `rotor: warning: ${w}\n`).join('');
+      io.err(`${warned}rotor: ${message}\n${formatNextSteps(next)}`);
+      if (failure instanceof UsageError) {
+        const known = commands.some((c) => c.name === name);
+        io.err(`Try rotor ${known ? `${name} ` : ''}--help.\n`);
+      }
     }
     return failure?.exitCode ?? 1;
   }

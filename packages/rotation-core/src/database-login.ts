@@ -109,12 +109,34 @@ export class DatabaseLogin<C> {
       return {
         transport,
         failure: new LoginFailedError(
-          `unable to log in with the ${label} credentials over ${transport} to ${settings.host}:${settings.port} (${reason} failure: ${detail})`,
+          `${loginFailureHead(reason, label, transport, `${settings.host}:${settings.port}`)} (${reason} failure: ${detail})`,
           reason,
           { ...this.context, username: settings.username },
           { cause: error },
         ),
       };
     }
+  }
+}
+
+/**
+ * Says which kind of failure it was before naming the credentials, so an unreachable server or a
+ * failed TLS handshake does not read as a wrong password: only `authentication` is about them.
+ */
+function loginFailureHead(
+  reason: LoginFailedError['reason'],
+  label: string,
+  transport: Transport,
+  endpoint: string,
+): string {
+  switch (reason) {
+    case 'network':
+      return `cannot reach ${endpoint} to log in with the ${label} credentials (over ${transport}); the credentials were not checked`;
+    case 'tls':
+      return `TLS to ${endpoint} failed before the ${label} credentials could be checked`;
+    case 'authentication':
+      return `unable to log in with the ${label} credentials over ${transport} to ${endpoint}: the server refused them`;
+    default:
+      return `unable to log in with the ${label} credentials over ${transport} to ${endpoint}`;
   }
 }

@@ -2,11 +2,17 @@ import type { EngineModule } from '@rotor/rotation-core';
 import { engineFor, engineValues } from '../engines/engine-registry';
 import { ENGINES } from '../engines/engines';
 import { secretsManagerClient } from '../engines/secrets-manager-client';
-import { UsageError } from '../errors';
-import { recoverCommandLine, shellQuote } from '../recover/recover-command-line';
-import { awsCliCommand, type VersionFinding } from '../recover/recovery-plan';
-import { type LabelledFinding, type RecoverReport, runRecover } from '../recover/run-recover';
+import { type NextStep, UsageError } from '../errors';
+import { type RecoverCommandOptions, recoverCommandLine, shellQuote } from '../recover/recover-command-line';
+import { awsCliCommand, undecided, type VersionFinding } from '../recover/recovery-plan';
+import {
+  type LabelledFinding,
+  type RecoverReport,
+  runRecover,
+  SecretChangedError,
+} from '../recover/run-recover';
 import type { Command } from './command';
+import { doctorStep, formatNextSteps, recoverStep, sameOptions } from './next-steps';
 import { parseOptions } from './parse-options';
 
 const DECISION_TEXT = {
@@ -29,8 +35,9 @@ ROTOR_CA_BUNDLE, ROTOR_TLS_FALLBACK, ROTOR_CONNECT_TIMEOUT_MS), then:
   AWSPENDING logs in, the server refuses AWSCURRENT  move AWSCURRENT to the pending version
                                                   and remove AWSPENDING (finish the rotation)
   neither logs in                                 refuse (exit 1) and say what each gave
-It never leaves the secret without an AWSCURRENT that logs in. Without --apply it only prints
-what it would do. Trying the credentials may add one failed login to the database's log.
+It never leaves the secret without an AWSCURRENT that logs in; a refusal is followed by the
+commands to run next (rotor doctor when a version could not be checked). Without --apply it only
+prints what it would do. Trying the credentials may add one failed login to the database's log.
 
 Options:
   SECRET          Name or ARN of the secret (or --secret-id SECRET)
@@ -80,6 +87,7 @@ or failed; 2 wrong arguments.`,
         ...(values.region ? { region: values.region } : {}),
         env: process.env,
       });
+      const same = sameOptions(values);
       let report: RecoverReport;
       try {
         report = await runRecover({
@@ -89,22 +97,45 @@ or failed; 2 wrong arguments.`,
           apply: values.apply === true,
           ...(values.engine ? { engineValue: values.engine } : {}),
         });
+      } catch (error) {
+        if (!(error instanceof SecretChangedError)) throw error;
+        const again = recoverStep(secretId, same, 'checks the versions again, as they are now');
+        throw new SecretChangedError(error.message, { cause: error, next: [again] });
       } finally {
         client.destroy();
       }
-      const again = `${recoverCommandLine(secretId, {
-        ...(values.engine ? { engine: values.engine } : {}),
-        ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-        ...(values.region ? { region: values.region } : {}),
-      })} --apply`;
-      io.out(values.json ? `${JSON.stringify(jsonReport(report), null, 2)}\n` : formatReport(report, again));
+      const next = report.plan?.decision === 'refuse' ? refusalSteps(report, secretId, same) : [];
+      const apply = `${recoverCommandLine(secretId, same)} --apply`;
+      io.out(
+        values.json ? `${JSON.stringify(jsonReport(report, next), null, 2)}\n` : formatReport(report, apply),
+      );
       if (report.plan?.decision === 'refuse') {
-        if (!values.json) io.err(`rotor: recover: refused: ${report.plan.reason}\n`);
+        if (!values.json) io.err(`rotor: recover: refused: ${report.plan.reason}\n${formatNextSteps(next)}`);
         return 1;
       }
       return 0;
     },
   };
+}
+
+/**
+ * After a refusal: when a version could not be checked (not reached, TLS), doctor finds out why
+ * and recover runs again; when the server refused both, the password must be set by hand first.
+ */
+function refusalSteps(report: RecoverReport, secretId: string, same: RecoverCommandOptions): NextStep[] {
+  if (undecided(report.current?.finding, report.pending?.finding)) {
+    return [
+      doctorStep(secretId, same, 'checks DNS, the port, TLS and the login from here, each with its fix'),
+      recoverStep(secretId, same, 'once the database answers, tries both versions again'),
+    ];
+  }
+  return [
+    recoverStep(
+      secretId,
+      same,
+      'after setting the database password to the AWSCURRENT or AWSPENDING one, tries both versions again',
+    ),
+  ];
 }
 
 function formatReport(report: RecoverReport, applyCommand: string): string {
@@ -150,7 +181,7 @@ function formatFinding(label: string, { versionId, finding }: LabelledFinding): 
   return `  ${label}  ${versionId}  ${user}${what[finding.status]}${detail}`;
 }
 
-function jsonReport(report: RecoverReport) {
+function jsonReport(report: RecoverReport, next: readonly NextStep[]) {
   const finding = (f: LabelledFinding | undefined) => (f ? { versionId: f.versionId, ...f.finding } : null);
   return {
     secretId: report.secretId,
@@ -168,6 +199,7 @@ function jsonReport(report: RecoverReport) {
     dryRun: !report.applied && report.plan !== undefined && report.plan.decision !== 'refuse',
     applied: report.applied,
     warnings: report.warnings,
+    ...(next.length > 0 ? { next } : {}),
     stagesAfter: report.stagesAfter,
   };
 }

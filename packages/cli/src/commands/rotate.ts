@@ -13,19 +13,20 @@ import {
   type StepResult,
   type StrategyName,
 } from '@rotor/rotation-core';
-import { engineFor, engineValues } from '../engines/engine-registry';
+import { engineFor, engineValues, resolveEngine } from '../engines/engine-registry';
 import { ENGINES } from '../engines/engines';
+import { environmentShowingWarnings, LogWarnings } from '../engines/log-warnings';
 import { secretsManagerClient } from '../engines/secrets-manager-client';
-import { CliError, UsageError } from '../errors';
-import { recoverCommandLine } from '../recover/recover-command-line';
-import { findStuckRotation } from '../recover/stuck-rotation';
+import { CliError, type NextStep, UsageError } from '../errors';
+import { findStuckRotation, type StuckRotation } from '../recover/stuck-rotation';
 import type { Command } from './command';
+import { RECOVER_WHY, recoverStep, rotationFailureSteps, sameOptions } from './next-steps';
 import { parseOptions } from './parse-options';
 
 /** A rotation step failed: named after the rotation's own typed error, whose message holds no secret. */
 class RotationFailedError extends CliError {
-  constructor(error: RotationError) {
-    super(`rotate: ${error.name}: ${error.message}`, { cause: error });
+  constructor(error: RotationError, next: readonly NextStep[], warnings: readonly string[]) {
+    super(`rotate: ${error.name}: ${error.message}`, { cause: error, next, warnings });
     this.name = error.name;
   }
 }
@@ -40,6 +41,8 @@ interface SecretSnapshot {
   readonly stages: Readonly<Record<string, readonly string[]>>;
   /** The AWSCURRENT username; undefined when the value is not a JSON object with one. */
   readonly currentUser?: string;
+  /** The AWSCURRENT `engine` key, likewise. */
+  readonly engineValue?: string;
   readonly hasMasterArn: boolean;
 }
 
@@ -47,24 +50,28 @@ export function createRotateCommand(engines: readonly EngineModule[] = ENGINES):
   return {
     name: 'rotate',
     summary: 'Run one rotation of a secret with a Rotor handler, step by step',
-    help: `Usage: rotor rotate --secret-id ID --engine ENGINE [--strategy STRATEGY] [--endpoint URL]
+    help: `Usage: rotor rotate --secret-id ID [--engine ENGINE] [--strategy STRATEGY] [--endpoint URL]
                     [--region REGION] [--verbose] [--json]
 
 Drives one rotation exactly as Secrets Manager would (createSecret, setSecret, testSecret,
 finishSecret), running the Rotor handler in this process against the database the secret names:
 for debugging a rotation before the function is deployed. The secret needs no rotation
 configuration. Environment variables are read as the function reads them (PASSWORD_LENGTH,
-EXCLUDE_CHARACTERS, ROTOR_TLS_FALLBACK, ROTOR_CA_BUNDLE, ...).
+EXCLUDE_CHARACTERS, ROTOR_TLS_FALLBACK, ROTOR_CA_BUNDLE, ...). Downgrades and fallbacks (TLS
+falling back to plaintext, logging in with AWSPREVIOUS) are printed as warnings. When a rotation
+fails or is blocked, the commands to run next follow the error.
 
 Options:
   --secret-id ID       Name or ARN of the secret to rotate
-  --engine ENGINE      Engine value of the secret: ${engineValues(engines).join(', ')}
+  --engine ENGINE      Overrides the secret's "engine" key (needed only when it has none):
+                       ${engineValues(engines).join(', ')}
   --strategy STRATEGY  single-user or alternating-users (default: alternating-users when the
                        secret has a "masterarn" key, else single-user)
   --endpoint URL       Secrets Manager endpoint (default: SECRETS_MANAGER_ENDPOINT, else AWS)
   --region REGION      Region (default: AWS_REGION, else the region in the secret's ARN)
   --verbose            Write the handler's log lines (JSON, no secrets) to stderr
-  --json               Print the result as one JSON object
+  --json               Print the result as one JSON object on stdout, failures too
+                       ({"error", "next", "warnings"})
   -h, --help           Show this help
 
 Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
@@ -84,10 +91,7 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
       }
       const secretId = values['secret-id'];
       if (!secretId) throw new UsageError('rotate: --secret-id is required');
-      if (!values.engine)
-        throw new UsageError(`rotate: --engine is required (${engineValues(engines).join(', ')})`);
-      const engine = engineFor(values.engine, engines);
-      if (!engine) {
+      if (values.engine !== undefined && !engineFor(values.engine, engines)) {
         throw new UsageError(
           `rotate: unknown engine ${JSON.stringify(values.engine)}; known: ${engineValues(engines).join(', ')}`,
         );
@@ -109,51 +113,61 @@ Exit status: 0 rotated, 1 the rotation failed, 2 wrong arguments.`,
         ...(values.region ? { region: values.region } : {}),
         env: process.env,
       });
+      const same = sameOptions(values);
       try {
         const before = await snapshot(client, secretId);
         const stuck = findStuckRotation(before.stages);
         if (stuck) {
-          const recover = recoverCommandLine(secretId, {
-            engine: values.engine,
-            ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-            ...(values.region ? { region: values.region } : {}),
-          });
           throw new StuckRotationError(
-            `rotate: a previous rotation isn't complete: version ${stuck.pendingVersionId} holds AWSPENDING without AWSCURRENT. Next: ${recover} (shows which version logs in and what it would change; add --apply to do it)`,
+            `rotate: a previous rotation isn't complete: version ${stuck.pendingVersionId} holds AWSPENDING without AWSCURRENT, and no rotation can start until that is resolved`,
+            { next: [recoverStep(secretId, same, RECOVER_WHY)] },
           );
         }
+        const { value: engineValue, engine } = resolveEngine(
+          'rotate',
+          values.engine,
+          before.engineValue,
+          engines,
+        );
         const strategy: StrategyName =
           (values.strategy as StrategyName | undefined) ??
           (before.hasMasterArn ? 'alternating-users' : 'single-user');
         const json = values.json === true;
         if (!json) {
+          const engineFrom = values.engine === undefined ? ', from the secret' : '';
+          const strategyFrom = values.strategy === undefined ? ' (from the secret)' : '';
           io.out(
-            `Rotating ${before.arn}\n  engine ${values.engine} (${engine.family}), strategy ${strategy}`,
+            `Rotating ${before.arn}\n  engine ${engineValue} (${engine.family}${engineFrom}), strategy ${strategy}${strategyFrom}\n`,
           );
-          io.out(`${values.strategy === undefined ? ' (from the secret)' : ''}\n`);
           io.out(`Before:\n${formatStages(before)}`);
           io.out('Steps:\n');
         }
 
         const started = Date.now();
+        const warnings = new LogWarnings(values.verbose ? (line) => io.err(`${line}\n`) : undefined);
         const result = await rotateLocally(engine, strategy, {
           secretId: before.arn,
           client,
-          env: process.env,
-          logSink: values.verbose ? (line) => io.err(`${line}\n`) : () => {},
+          env: environmentShowingWarnings(process.env),
+          logSink: warnings.sink,
           onStep: json ? undefined : (step, r) => io.out(formatStep(step, r)),
-        }).catch((error: unknown) => {
-          if (error instanceof RotationError) throw new RotationFailedError(error);
-          throw error;
+        }).catch(async (error: unknown) => {
+          if (!(error instanceof RotationError)) throw error;
+          const left = await findStuckRotationAfter(client, before.arn);
+          throw new RotationFailedError(
+            error,
+            rotationFailureSteps(error, left, secretId, same),
+            warnings.list,
+          );
         });
         const durationMs = Date.now() - started;
         const after = await snapshot(client, before.arn);
 
         if (json) {
-          io.out(
-            `${JSON.stringify(jsonResult(secretId, values.engine, strategy, result, before, after, durationMs), null, 2)}\n`,
-          );
+          const fields = { secretId, engineValue, strategy, durationMs, warnings: warnings.list };
+          io.out(`${JSON.stringify(jsonResult(fields, result, before, after), null, 2)}\n`);
         } else {
+          if (warnings.list.length > 0) io.out(`Warnings:\n${warnings.list.map((w) => `  ${w}\n`).join('')}`);
           io.out(`After:\n${formatStages(after, result.versionId)}`);
           const was =
             before.currentUser !== undefined && before.currentUser !== after.currentUser
@@ -193,8 +207,22 @@ async function snapshot(client: SecretsManagerClient, secretId: string): Promise
     arn,
     stages: meta.VersionIdsToStages ?? {},
     ...(typeof fields.username === 'string' ? { currentUser: fields.username } : {}),
+    ...(typeof fields.engine === 'string' ? { engineValue: fields.engine } : {}),
     hasMasterArn: typeof fields.masterarn === 'string',
   };
+}
+
+/** After a failed rotation: the AWSPENDING it left behind, if any (unknown if the secret cannot be read). */
+async function findStuckRotationAfter(
+  client: SecretsManagerClient,
+  arn: string,
+): Promise<StuckRotation | undefined> {
+  try {
+    const meta = await client.send(new DescribeSecretCommand({ SecretId: arn }));
+    return findStuckRotation(meta.VersionIdsToStages ?? {});
+  } catch {
+    return undefined;
+  }
 }
 
 function secretsManagerFailure(operation: string, secretId: string, error: Error): CliError {
@@ -226,22 +254,26 @@ function formatStep(step: RotationStep, r: StepResult): string {
 }
 
 function jsonResult(
-  secretId: string,
-  engineValue: string,
-  strategy: StrategyName,
+  fields: {
+    secretId: string;
+    engineValue: string;
+    strategy: StrategyName;
+    durationMs: number;
+    warnings: readonly string[];
+  },
   result: LocalRotationResult,
   before: SecretSnapshot,
   after: SecretSnapshot,
-  durationMs: number,
 ) {
   return {
-    secretId,
+    secretId: fields.secretId,
     arn: result.arn,
-    engine: engineValue,
-    strategy,
+    engine: fields.engineValue,
+    strategy: fields.strategy,
     versionId: result.versionId,
     ...(result.previousVersionId ? { previousVersionId: result.previousVersionId } : {}),
-    durationMs,
+    durationMs: fields.durationMs,
+    warnings: fields.warnings,
     steps: result.steps.map((s) => ({
       step: s.step,
       durationMs: s.durationMs,

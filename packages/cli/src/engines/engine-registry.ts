@@ -26,3 +26,43 @@ export function engineModuleNamed(name: string, engines: readonly EngineModule[]
   }
   return found;
 }
+
+/** Neither --engine nor the secret's `engine` key names an engine Rotor rotates. */
+export class UnknownEngineError extends UsageError {
+  override name = 'UnknownEngineError';
+}
+
+/**
+ * The engine a command works with: `--engine` when given (it overrides), else the secret's own
+ * `engine` key, as the rotation function reads it. `command` prefixes the message.
+ */
+export function resolveEngine(
+  command: string,
+  flag: string | undefined,
+  fromSecret: string | undefined,
+  engines: readonly EngineModule[] = ENGINES,
+): { readonly value: string; readonly engine: DatabaseEngine } {
+  const known = engineValues(engines).join(', ');
+  const value = flag ?? fromSecret;
+  if (value === undefined) {
+    throw new UnknownEngineError(`${command}: the secret has no "engine" key; pass --engine (${known})`);
+  }
+  const engine = engineFor(value, engines);
+  if (engine === undefined) {
+    const source = flag === undefined ? `the secret's "engine" value` : '--engine';
+    throw new UnknownEngineError(
+      `${command}: ${source} ${JSON.stringify(value)} is not an engine Rotor rotates; ${flag === undefined ? 'pass --engine with one of' : 'known'}: ${known}`,
+    );
+  }
+  return { value, engine };
+}
+
+/** The `engine` key of a secret string, when it is a JSON object with a string there. */
+export function engineKey(text: string | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(text ?? '') as { engine?: unknown };
+    return typeof parsed?.engine === 'string' ? parsed.engine : undefined;
+  } catch {
+    return undefined;
+  }
+}

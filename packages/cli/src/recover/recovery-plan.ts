@@ -81,14 +81,20 @@ export function planRecovery(
       ],
     };
   }
-  return {
-    decision: 'refuse',
-    reason:
-      pending.status === 'logs-in'
-        ? 'AWSPENDING logs in but it is not known that AWSCURRENT stopped working (it was not refused by the server); fix what the AWSCURRENT line says and run again'
-        : 'neither AWSCURRENT nor AWSPENDING logs in, so no version is known to work; set the database password to one of them (or store the working password as a new AWSCURRENT version), then run again',
-    actions: [],
-  };
+  return { decision: 'refuse', reason: refusalReason(current, pending), actions: [] };
+}
+
+function refusalReason(current: VersionFinding, pending: VersionFinding): string {
+  if (pending.status === 'logs-in')
+    return 'AWSPENDING logs in but it is not known that AWSCURRENT stopped working (it was not refused by the server); fix what the AWSCURRENT line says and run again';
+  if (current.status === 'unknown' || pending.status === 'unknown')
+    return 'no version is known to work: the database was not reached, TLS failed or the test query failed, so the credentials could not be checked; fix what the lines above say and run again';
+  return 'neither AWSCURRENT nor AWSPENDING logs in, so no version is known to work; set the database password to one of them (or store the working password as a new AWSCURRENT version), then run again';
+}
+
+/** A refused plan that more checks may change: a version could not be checked (not reached, TLS). */
+export function undecided(current: VersionFinding | undefined, pending: VersionFinding | undefined): boolean {
+  return current?.status === 'unknown' || pending?.status === 'unknown';
 }
 
 /** The AWS CLI command doing one action, for the record and for doing it by hand. */

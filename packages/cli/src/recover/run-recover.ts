@@ -17,9 +17,10 @@ import {
   Redactor,
   type RotationConfig,
 } from '@rotor/rotation-core';
-import { engineFor, engineValues } from '../engines/engine-registry';
+import { engineKey, resolveEngine } from '../engines/engine-registry';
 import { ENGINES } from '../engines/engines';
-import { CliError, UsageError } from '../errors';
+import { LogWarnings } from '../engines/log-warnings';
+import { CliError } from '../errors';
 import { planRecovery, type RecoveryPlan, type VersionFinding } from './recovery-plan';
 import { findStuckRotation, type StuckRotation } from './stuck-rotation';
 
@@ -86,13 +87,8 @@ export async function runRecover(options: RecoverOptions): Promise<RecoverReport
     throw new CliError(`recover: ${(error as Error).message}`, { cause: error });
   }
 
-  const warnings: string[] = [];
-  const log = new Logger({
-    redactor,
-    sink: (line, level) => {
-      if (level === 'warn') warnings.push((JSON.parse(line) as { message: string }).message);
-    },
-  });
+  const warnings = new LogWarnings();
+  const log = new Logger({ redactor, sink: warnings.sink });
   const tryVersion = (text: string | undefined, label: 'AWSCURRENT' | 'AWSPENDING') =>
     tryCredentials(engine, config, log, redactor, arn, text, label);
   const current: VersionFinding = stuck.currentVersionId
@@ -106,7 +102,7 @@ export async function runRecover(options: RecoverOptions): Promise<RecoverReport
     ...(stuck.currentVersionId ? { current: { versionId: stuck.currentVersionId, finding: current } } : {}),
     pending: { versionId: stuck.pendingVersionId, finding: pending },
     plan,
-    warnings: [...new Set(warnings)],
+    warnings: warnings.list,
   };
   if (!options.apply || plan.decision === 'refuse') return report;
 
@@ -175,27 +171,8 @@ async function readValue(
 }
 
 function chooseEngine(options: RecoverOptions, texts: readonly (string | undefined)[]): DatabaseEngine {
-  const registry = options.registry ?? ENGINES;
   const fromSecret = texts.map(engineKey).find((v) => v !== undefined);
-  const value = options.engineValue ?? fromSecret;
-  const known = engineValues(registry).join(', ');
-  if (value === undefined) {
-    throw new UsageError(`recover: the secret has no "engine" key; pass --engine (${known})`);
-  }
-  const engine = engineFor(value, registry);
-  if (engine === undefined) {
-    throw new UsageError(`recover: engine ${JSON.stringify(value)} is not one Rotor rotates (${known})`);
-  }
-  return engine;
-}
-
-function engineKey(text: string | undefined): string | undefined {
-  try {
-    const parsed = JSON.parse(text ?? '') as { engine?: unknown };
-    return typeof parsed.engine === 'string' ? parsed.engine : undefined;
-  } catch {
-    return undefined;
-  }
+  return resolveEngine('recover', options.engineValue, fromSecret, options.registry ?? ENGINES).engine;
 }
 
 async function tryCredentials(

@@ -222,12 +222,21 @@ function recoverSuite(
         expect(refused.out).toMatch(/AWSPENDING {2}\S+ {2}user "[^"]+" {2}refused by the server: /);
         expect(refused.out).toContain('Decision: refused: nothing is changed.');
         expect(refused.err).toMatch(/^rotor: recover: refused: neither AWSCURRENT nor AWSPENDING logs in/);
+        // No rotor command fixes a password neither version holds: set it, then run recover again.
+        expect(refused.err).toContain(
+          `\nNext: rotor recover ${s.arn} --endpoint ${sm.endpoint}   # after setting the database password to the AWSCURRENT or AWSPENDING one`,
+        );
         expectNoSecrets([refused.out, refused.err], passwords);
       }
       expect(await sm.stages(s.arn)).toEqual(stuckStages);
       const json = await rotor('recover', s.arn, ...endpointArgs(), '--json');
       expect(json.code).toBe(1);
-      expect(JSON.parse(json.out)).toMatchObject({ decision: 'refuse', applied: false, actions: [] });
+      expect(JSON.parse(json.out)).toMatchObject({
+        decision: 'refuse',
+        applied: false,
+        actions: [],
+        next: [{ command: `rotor recover ${s.arn} --endpoint ${sm.endpoint}` }],
+      });
     });
   });
 }

@@ -43,6 +43,15 @@ describe('planRecovery', () => {
     });
   });
 
+  it('says when the refusal is because a version could not be checked, not because it was refused', () => {
+    expect(planRecovery(stuck, unknown, unknown).reason).toMatch(
+      /^no version is known to work: the database was not reached/,
+    );
+    expect(planRecovery(stuck, refused, refused).reason).toMatch(
+      /^neither AWSCURRENT nor AWSPENDING logs in/,
+    );
+  });
+
   it('refuses when neither logs in', () => {
     for (const [current, pending] of [
       [refused, refused],

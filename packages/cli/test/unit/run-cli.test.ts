@@ -1,11 +1,19 @@
+import type { Command } from '../../src/commands/command';
+import { CliError } from '../../src/errors';
 import { runCli } from '../../src/run-cli';
 
-async function rotor(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+async function rotorWith(
+  commands: readonly Command[] | undefined,
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { out: (t) => (out += t), err: (t) => (err += t), cwd: process.cwd() });
+  const io = { out: (t: string) => (out += t), err: (t: string) => (err += t), cwd: process.cwd() };
+  const code = await runCli(argv, io, commands);
   return { code, out, err };
 }
+
+const rotor = (...argv: string[]) => rotorWith(undefined, ...argv);
 
 describe('rotor command line', () => {
   it('lists every command in --help', async () => {
@@ -24,7 +32,8 @@ describe('rotor command line', () => {
   it('exits 2 with one line, no stack, for an unknown command or option', async () => {
     const unknown = await rotor('rotat');
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toBe('rotor: unknown command "rotat"; see rotor --help\nTry rotor --help.\n');
+    // One hint, not two.
+    expect(unknown.err).toBe('rotor: unknown command "rotat"\nTry rotor --help.\n');
     const badOption = await rotor('package', '--outt', 'x');
     expect(badOption.code).toBe(2);
     expect(badOption.err).toMatch(/^rotor: package: Unknown option '--outt'/);
@@ -38,11 +47,40 @@ describe('rotor command line', () => {
     expect(err).toContain('unknown engine oracle; known: postgres, mysql');
   });
 
-  it('reports errors as JSON with --json', async () => {
-    const { code, err } = await rotor('doctor', '--json');
+  it('reports errors as JSON on stdout with --json, where the result would be, with the exit code', async () => {
+    const { code, out, err } = await rotor('doctor', '--json');
     expect(code).toBe(2);
-    expect(JSON.parse(err)).toEqual({
+    expect(err).toBe('');
+    expect(JSON.parse(out)).toEqual({
       error: { name: 'UsageError', message: 'doctor: --secret-id is required' },
+    });
+  });
+
+  it('prints the next commands and the warnings a CliError carries, in text and JSON', async () => {
+    const failing: Command = {
+      name: 'fail',
+      summary: 'fails',
+      help: '',
+      run: async () => {
+        throw new CliError('fail: stuck', {
+          next: [{ command: "rotor recover 'a b'", why: 'unblocks it' }],
+          warnings: ['TLS fell back to plaintext'],
+        });
+      },
+    };
+    const text = await rotorWith([failing], 'fail');
+    expect(text.code).toBe(1);
+    expect(text.out).toBe('');
+    expect(text.err).toBe(
+      "rotor: warning: TLS fell back to plaintext\nrotor: fail: stuck\nNext: rotor recover 'a b'   # unblocks it\n",
+    );
+    const json = await rotorWith([failing], 'fail', '--json');
+    expect(json.code).toBe(1);
+    expect(json.err).toBe('');
+    expect(JSON.parse(json.out)).toEqual({
+      error: { name: 'CliError', message: 'fail: stuck' },
+      next: [{ command: "rotor recover 'a b'", why: 'unblocks it' }],
+      warnings: ['TLS fell back to plaintext'],
     });
   });
 

@@ -48,6 +48,15 @@ export class SingleUserStrategy implements RotationStrategy {
           attempt = previousAttempt;
           usedStage = 'AWSPREVIOUS';
           loggedInPassword = previous.password;
+          ctx.log.warn(
+            'the server refused AWSCURRENT and accepted AWSPREVIOUS: the database still held the previous password, so the rotation logs in with AWSPREVIOUS',
+            {
+              credentials: 'AWSPREVIOUS',
+              username: previous.username,
+              host: previous.host,
+              port: previous.port,
+            },
+          );
         }
       }
     }

@@ -186,6 +186,10 @@ export function defineEngineConformanceTests(
         expect(
           h.logs.records().some((r) => r.message === 'password changed' && r.loggedInWith === 'AWSPREVIOUS'),
         ).toBe(true);
+        // A fallback is a warning, so `rotor rotate` shows it without --verbose.
+        expect(h.logs.records().some((r) => r.level === 'warn' && r.credentials === 'AWSPREVIOUS')).toBe(
+          true,
+        );
       });
     });
 
