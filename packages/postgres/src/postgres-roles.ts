@@ -1,6 +1,6 @@
 import type { Client, QueryResult } from 'pg';
 import { PostgresServerReplyError } from './errors';
-import { DEFAULT_SCRAM_ITERATIONS, type ServerPasswordFacts } from './postgres-sql';
+import { DEFAULT_SCRAM_ITERATIONS, quoteLiteral, type ServerPasswordFacts } from './postgres-sql';
 
 /** The attributes of a role that the alternating strategy reads. */
 export interface RoleAttributes {
@@ -46,42 +46,67 @@ interface SettingsRow {
 }
 
 /**
- * One round trip for the alternating strategy: the password settings, both roles' attributes, the
- * clone's direct memberships (all of pg_auth_members' columns through to_jsonb, so the PostgreSQL
- * 16 options come along where they exist) and its role settings. $1 is the original, $2 the clone.
+ * One round trip for the alternating strategy: two statements in one simple query (so the names
+ * are quoted here, not bound). The first returns one row per role found (at least one row, for the
+ * settings); the second the clone's direct memberships, with all of pg_auth_members' columns so
+ * that the PostgreSQL 16 options come along where they exist. Plain rows from pg_roles (whose
+ * rolconfig is the role's setting for every database) and pg_auth_members: a new session pays for
+ * each catalog and function it touches first, so this reads as few as it can.
  */
-const INSPECT_ROLES = `SELECT ${PASSWORD_SETTINGS},
-       (SELECT coalesce(json_agg(json_build_object(
-                 'name', r.rolname, 'super', r.rolsuper, 'createrole', r.rolcreaterole,
-                 'bypassrls', r.rolbypassrls, 'replication', r.rolreplication,
-                 'createdb', r.rolcreatedb, 'login', r.rolcanlogin)), '[]')
-          FROM pg_roles r WHERE r.rolname IN ($1::text, $2::text)) AS roles,
-       (SELECT coalesce(json_agg(to_jsonb(m) || jsonb_build_object('group', g.rolname) ORDER BY g.rolname), '[]')
-          FROM pg_auth_members m
-          JOIN pg_roles g ON g.oid = m.roleid
-          JOIN pg_roles u ON u.oid = m.member
-         WHERE u.rolname = $2::text) AS memberships,
-       (SELECT coalesce(json_agg(c.entry), '[]')
-          FROM pg_db_role_setting s
-          JOIN pg_roles r ON r.oid = s.setrole
-         CROSS JOIN LATERAL unnest(s.setconfig) AS c(entry)
-         WHERE s.setdatabase = 0 AND r.rolname = $2::text) AS settings`;
+function inspectRolesSql(original: string, clone: string): string {
+  return `SELECT ${PASSWORD_SETTINGS},
+       r.rolname, r.rolsuper, r.rolcreaterole, r.rolbypassrls, r.rolreplication, r.rolcreatedb,
+       r.rolcanlogin, r.rolconfig
+  FROM (SELECT 1) AS one
+  LEFT JOIN pg_roles r ON r.rolname IN (${quoteLiteral(original)}::text, ${quoteLiteral(clone)}::text);
+SELECT g.rolname AS "group", m.*
+  FROM pg_auth_members m
+  JOIN pg_roles g ON g.oid = m.roleid
+ WHERE m.member = (SELECT oid FROM pg_roles WHERE rolname = ${quoteLiteral(clone)}::text)
+ ORDER BY g.rolname`;
+}
 
-/** Reads the original role, its clone and the password settings in one query. */
+interface RoleRow extends SettingsRow {
+  rolname: string | null;
+  rolsuper: boolean;
+  rolcreaterole: boolean;
+  rolbypassrls: boolean;
+  rolreplication: boolean;
+  rolcreatedb: boolean;
+  rolcanlogin: boolean;
+  rolconfig: string[] | null;
+}
+
+/** Reads the original role, its clone and the password settings in one round trip. */
 export async function inspectRoles(client: Client, original: string, clone: string): Promise<RoleInspection> {
-  const result = await client.query<
-    SettingsRow & { roles: RoleAttributes[]; memberships: CloneMembership[]; settings: string[] }
-  >(INSPECT_ROLES, [original, clone]);
-  const row = result.rows[0];
-  if (!row) throw new PostgresServerReplyError('the server returned no row for the role inspection');
+  const [roles, memberships] = lastResults<RoleRow | CloneMembership>(
+    await client.query(inspectRolesSql(original, clone)),
+    2,
+  ) as [QueryResult<RoleRow>, QueryResult<CloneMembership>];
+  const first = roles.rows[0];
+  if (!first) throw new PostgresServerReplyError('the server returned no row for the role inspection');
+  const attributes = (name: string): RoleAttributes | undefined => {
+    const row = roles.rows.find((r) => r.rolname === name);
+    return row === undefined
+      ? undefined
+      : {
+          name,
+          super: row.rolsuper,
+          createrole: row.rolcreaterole,
+          bypassrls: row.rolbypassrls,
+          replication: row.rolreplication,
+          createdb: row.rolcreatedb,
+          login: row.rolcanlogin,
+        };
+  };
   return {
     original,
     clone,
-    facts: passwordFactsFrom(row),
-    originalRole: row.roles.find((r) => r.name === original),
-    cloneRole: row.roles.find((r) => r.name === clone),
-    cloneMemberships: row.memberships,
-    cloneSettings: row.settings,
+    facts: passwordFactsFrom(first),
+    originalRole: attributes(original),
+    cloneRole: attributes(clone),
+    cloneMemberships: memberships.rows,
+    cloneSettings: roles.rows.find((r) => r.rolname === clone)?.rolconfig ?? [],
   };
 }
 
@@ -90,13 +115,21 @@ export async function inspectRoles(client: Client, original: string, clone: stri
  * role, and ALTER ROLE on oneself is checked against the current role), and the password settings.
  */
 export async function resetRoleAndReadPasswordFacts(client: Client): Promise<ServerPasswordFacts> {
-  const results = (await client.query(`SET ROLE NONE; SELECT ${PASSWORD_SETTINGS}`)) as unknown as
-    | QueryResult<SettingsRow>[]
-    | QueryResult<SettingsRow>;
-  const last = Array.isArray(results) ? results[results.length - 1] : results;
-  const row = last?.rows[0];
+  const [settings] = lastResults<SettingsRow>(
+    await client.query(`SET ROLE NONE; SELECT ${PASSWORD_SETTINGS}`),
+    1,
+  );
+  const row = settings?.rows[0];
   if (!row) throw new PostgresServerReplyError('the server returned no settings row');
   return passwordFactsFrom(row);
+}
+
+/** The last `count` results of a multi-statement simple query (pg returns an array for those). */
+function lastResults<R extends object>(answer: unknown, count: number): QueryResult<R>[] {
+  const results = (Array.isArray(answer) ? answer : [answer]) as QueryResult<R>[];
+  if (results.length < count)
+    throw new PostgresServerReplyError(`the server answered ${results.length} statements, not ${count}`);
+  return results.slice(-count);
 }
 
 function passwordFactsFrom(row: SettingsRow): ServerPasswordFacts {
