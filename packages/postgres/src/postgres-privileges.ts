@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import { PostgresServerReplyError } from './errors';
+import { inspectRoles, type RoleAttributes, type RoleInspection, rememberInspection } from './postgres-roles';
 
 /** PostgreSQL 16 made granting a role need ADMIN OPTION on it, even with CREATEROLE. */
 const ADMIN_OPTION_VERSION = 160000;
@@ -73,20 +74,11 @@ export async function postgresSuperuserPrivilegeProblems(
 
 /** Role attributes that are administrative power: a role holding one is never cloned. */
 const ADMIN_ATTRIBUTES = [
-  ['rolsuper', 'SUPERUSER'],
-  ['rolcreaterole', 'CREATEROLE'],
-  ['rolbypassrls', 'BYPASSRLS'],
-  ['rolreplication', 'REPLICATION'],
+  ['super', 'SUPERUSER'],
+  ['createrole', 'CREATEROLE'],
+  ['bypassrls', 'BYPASSRLS'],
+  ['replication', 'REPLICATION'],
 ] as const;
-
-interface AttributeRow {
-  rolname: string;
-  rolsuper: boolean;
-  rolcreaterole: boolean;
-  rolbypassrls: boolean;
-  rolreplication: boolean;
-  rolcreatedb: boolean;
-}
 
 /**
  * For the alternating-users strategy, before anything changes: why the rotation would give an
@@ -95,23 +87,24 @@ interface AttributeRow {
  * would reach whoever holds the rotated secret: refused, naming it, rather than silently removed
  * (someone gave it on purpose, and the operator should decide). A clone made by Rotor or by an
  * AWS template (LOGIN and membership in the original) passes. Privileges granted directly on
- * objects are not inspected here.
+ * objects are not inspected here. One round trip; the upsert on the same session reuses what it
+ * read (see rememberInspection).
  */
 export async function postgresPrivilegeEscalations(
   client: Client,
   accounts: { readonly originalUsername: string; readonly cloneUsername: string },
 ): Promise<string[]> {
-  const { originalUsername: original, cloneUsername: clone } = accounts;
-  const roles = await client.query<AttributeRow>(
-    `SELECT rolname, rolsuper, rolcreaterole, rolbypassrls, rolreplication, rolcreatedb
-       FROM pg_roles WHERE rolname = ANY($1::text[])`,
-    [[original, clone]],
-  );
-  const originalRole = roles.rows.find((r) => r.rolname === original);
-  const cloneRole = roles.rows.find((r) => r.rolname === clone);
+  const inspection = await inspectRoles(client, accounts.originalUsername, accounts.cloneUsername);
+  rememberInspection(client, inspection);
+  return privilegeEscalationsIn(inspection);
+}
+
+/** The escalation check on roles already read: pure. */
+export function privilegeEscalationsIn(inspection: RoleInspection): string[] {
+  const { original, clone, originalRole, cloneRole } = inspection;
   const problems: string[] = [];
-  const adminPower = (role: AttributeRow) =>
-    ADMIN_ATTRIBUTES.filter(([column]) => role[column]).map(([, name]) => name);
+  const adminPower = (role: RoleAttributes) =>
+    ADMIN_ATTRIBUTES.filter(([attribute]) => role[attribute]).map(([, name]) => name);
   if (originalRole !== undefined && adminPower(originalRole).length > 0) {
     problems.push(
       `the original role ${JSON.stringify(original)} holds ${adminPower(originalRole).join(', ')}; alternating users would hand a second login the same power`,
@@ -125,25 +118,19 @@ export async function postgresPrivilegeEscalations(
       `the existing clone ${JSON.stringify(clone)} holds ${adminPower(cloneRole).join(', ')}`,
     );
   }
-  if (cloneRole.rolcreatedb && !originalRole?.rolcreatedb) {
+  if (cloneRole.createdb && !originalRole?.createdb) {
     cloneProblems.push(
       `the existing clone ${JSON.stringify(clone)} holds CREATEDB, which the original role ${JSON.stringify(original)} does not`,
     );
   }
-  const memberships = await client.query<{ rolname: string; admin_option: boolean }>(
-    `SELECT g.rolname, m.admin_option FROM pg_auth_members m
-       JOIN pg_roles g ON g.oid = m.roleid
-       JOIN pg_roles u ON u.oid = m.member
-      WHERE u.rolname = $1 ORDER BY g.rolname`,
-    [clone],
-  );
-  const extra = [...new Set(memberships.rows.map((m) => m.rolname).filter((name) => name !== original))];
+  const memberships = inspection.cloneMemberships;
+  const extra = [...new Set(memberships.map((m) => m.group).filter((name) => name !== original))];
   if (extra.length > 0) {
     cloneProblems.push(
       `the existing clone ${JSON.stringify(clone)} is a member of ${extra.map((n) => JSON.stringify(n)).join(', ')}, beyond the original role ${JSON.stringify(original)}`,
     );
   }
-  if (memberships.rows.some((m) => m.rolname === original && m.admin_option)) {
+  if (memberships.some((m) => m.group === original && m.admin_option)) {
     cloneProblems.push(
       `the existing clone ${JSON.stringify(clone)} holds ADMIN OPTION on ${JSON.stringify(original)} (it could grant the role to others)`,
     );

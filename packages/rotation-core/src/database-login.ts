@@ -18,9 +18,14 @@ export type LoginAttempt<C> =
  * Opens database sessions with the `ssl` policy applied: `require` and `disable` do exactly that;
  * `prefer` tries verified TLS and, only when TLS itself failed, retries in plaintext with a
  * warning, unless ROTOR_TLS_FALLBACK=deny. The driver's own error is kept in the message
- * (redacted), so the real cause of a failed login is visible in the function's error.
+ * (redacted), so the real cause of a failed login is visible in the function's error. An
+ * instance lives for one step (or one CLI command): a server whose TLS failed is not tried over
+ * TLS again by it (alternating users log in twice), since the answer will not have changed.
  */
 export class DatabaseLogin<C> {
+  /** `host:port` where TLS failed and `prefer` fell back to plaintext during this step. */
+  private readonly withoutTls = new Set<string>();
+
   constructor(
     private readonly engine: DatabaseEngine<C>,
     private readonly config: RotationConfig,
@@ -51,6 +56,11 @@ export class DatabaseLogin<C> {
     };
     const fields = { credentials: label, username: secret.username, host: secret.host, port: secret.port };
     if (mode === 'disable') return this.attempt({ ...base, tls: false }, label, fields, 'plaintext');
+    const server = `${secret.host}:${secret.port}`;
+    if (mode === 'prefer' && this.withoutTls.has(server)) {
+      this.log.warn('TLS failed on this server earlier in the step; logging in without TLS again', fields);
+      return this.attempt({ ...base, tls: false }, label, fields, 'plaintext');
+    }
 
     const first = await this.attempt(
       { ...base, tls: tlsSettingsFor(secret.host, this.config.extraCa) },
@@ -78,6 +88,7 @@ export class DatabaseLogin<C> {
         error: describeError(first.failure.cause, this.redactor),
       },
     );
+    this.withoutTls.add(server);
     return this.attempt({ ...base, tls: false }, label, fields, 'plaintext');
   }
 

@@ -409,6 +409,51 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
       expect(await h.adapter.canRead(clone, clonePassword, user.table)).toBe(true);
     });
 
+    it('checks and upserts the clone in two statements on the superuser session: one read, one write', async () => {
+      const user = await h.appUser('rot_two');
+      const clone = `${user.username}_clone`;
+      h.track({ username: clone, password: h.newPassword(), table: uniqueName('rot_t') });
+      const superuser = h.adapter.superuser();
+      const connection = await postgresEngine.connect({
+        host: superuser.host,
+        port: superuser.port,
+        username: superuser.username,
+        password: superuser.password,
+        dbname: database,
+        tls: false,
+        connectTimeoutMs: 5000,
+        deadline: Deadline.after(30_000),
+        secret: {} as never,
+      });
+      const context = { log: silentLog(), env: {}, deadline: Deadline.after(30_000) };
+      const accounts = { originalUsername: user.username, cloneUsername: clone };
+      const sent: string[][] = [];
+      try {
+        for (const username of [clone, user.username]) {
+          statements.length = 0;
+          expect(await postgresEngine.privilegeEscalations?.(connection, accounts, context)).toEqual([]);
+          await postgresEngine.upsertAlternateUser(
+            connection,
+            {
+              username,
+              newPassword: h.newPassword(),
+              ...accounts,
+              currentUsername: username === clone ? user.username : clone,
+              currentPassword: user.password,
+              secret: {} as never,
+            },
+            context,
+          );
+          sent.push([...statements]);
+        }
+      } finally {
+        await postgresEngine.close(connection);
+      }
+      // Creating the clone, then changing the original's password once the clone exists.
+      expect(sent.map((s) => s.length)).toEqual([2, 2]);
+      expect(sent.map((s) => s[1]?.split(';\n').length)).toEqual([3, 1]);
+    });
+
     it('refuses clearly when the original role does not exist, and creates nothing', async () => {
       const original = uniqueName('rot_gone');
       const superuser = h.adapter.superuser();

@@ -159,6 +159,22 @@ describe('createRotationHandler against the emulator', () => {
     expect(s.db.attempts.some((a) => a.tls)).toBe(true);
   });
 
+  it('without an ssl key: a server whose TLS failed is not tried over TLS again in the same step', async () => {
+    const s = await setup('alternating-users', { tlsServer: false });
+    const token = await rotate(s);
+    const stages = (await sdk.send(new DescribeSecretCommand({ SecretId: s.arn }))).VersionIdsToStages ?? {};
+    expect(stages[token]).toEqual(['AWSCURRENT']);
+    // setSecret: AWSCURRENT over TLS, then plaintext; the superuser straight to plaintext.
+    // testSecret is another invocation, so it tries TLS once more.
+    expect(s.db.attempts).toEqual([
+      { username: 'app', tls: true },
+      { username: 'app', tls: false },
+      { username: 'admin', tls: false },
+      { username: 'app_clone', tls: true },
+      { username: 'app_clone', tls: false },
+    ]);
+  });
+
   it('ROTOR_TLS_FALLBACK=deny forbids the plaintext retry', async () => {
     const s = await setup('single-user', { tlsServer: false }, { ROTOR_TLS_FALLBACK: 'deny' });
     await rotate(s);
