@@ -27,6 +27,7 @@ export {
   UnsafeRotationError,
   UnsupportedEngineError,
 } from './errors';
+export { jsonSyntaxProblem } from './json-syntax';
 export { type LocalRotationOptions, type LocalRotationResult, rotateLocally } from './local-rotation';
 export type { LogFields, LogLevel, LogSink } from './logger';
 export { Logger } from './logger';
@@ -79,6 +80,7 @@ export {
   acceptsEngineName,
   alternateUsername,
   parseDatabaseSecret,
+  parseSecretJson,
   sameEndpoint,
   sameHost,
 } from './secret-value';

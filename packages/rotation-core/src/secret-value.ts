@@ -1,4 +1,5 @@
 import { type RotationErrorContext, SecretFormatError, UnsupportedEngineError } from './errors';
+import { jsonSyntaxProblem } from './json-syntax';
 
 /**
  * `ssl` key semantics (AWS templates): a boolean or "true"/"false" in any case means exactly that;
@@ -34,6 +35,31 @@ export interface SecretRules {
 }
 
 /**
+ * A secret string's JSON object, before any key is checked. A SecretFormatError says where and
+ * what is wrong (line, column, the problem), never what the text holds.
+ */
+export function parseSecretJson(
+  secretString: string | undefined,
+  what: string,
+  context: RotationErrorContext,
+): Record<string, unknown> {
+  const fail = (problem: string) => new SecretFormatError(`${what}: ${problem}`, context);
+  if (secretString === undefined) throw fail('has no SecretString (binary secrets are not database secrets)');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secretString);
+  } catch {
+    throw fail(
+      `SecretString is not valid JSON: ${jsonSyntaxProblem(secretString) ?? 'JSON.parse refused it'}`,
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw fail(`SecretString must be a JSON object, not ${typeName(parsed)}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
  * Parses and validates a secret string. Errors name the version label and the key, never the
  * value of `password` or the secret string.
  */
@@ -44,17 +70,7 @@ export function parseDatabaseSecret(
   context: RotationErrorContext,
 ): DatabaseSecret {
   const fail = (problem: string) => new SecretFormatError(`${what}: ${problem}`, context);
-  if (secretString === undefined) throw fail('has no SecretString (binary secrets are not database secrets)');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secretString);
-  } catch {
-    throw fail('SecretString is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw fail('SecretString must be a JSON object');
-  }
-  const fields = parsed as Record<string, unknown>;
+  const fields = parseSecretJson(secretString, what, context);
 
   const text = (key: string, required: boolean): string | undefined => {
     const value = fields[key];

@@ -7,6 +7,8 @@ export const sqlserverModule: EngineModule = {
   title: 'SQL Server (RDS)',
   packageName: '@rotor/sqlserver',
   engine: sqlServerEngine,
-  bundleOmits: {},
+  // debug (under mssql and tedious) loads supports-color only if it happens to be installed: left
+  // out, so the zip does not depend on what else the build machine's node_modules holds.
+  bundleOmits: { 'supports-color': 'colored debug output' },
   testing: { entryPoint: '@rotor/sqlserver/testing', targets: ['sqlserver'] },
 };

@@ -3,7 +3,8 @@ import type { EngineModule } from '@rotor/rotation-core';
 import { engineModuleNamed } from '../engines/engine-registry';
 import { ENGINES } from '../engines/engines';
 import { type BuiltZip, buildEngineZip } from '../packaging/build-engine-zip';
-import { findRepoRoot } from '../packaging/repo-root';
+import { formatSize } from '../packaging/format-size';
+import { buildRoot } from '../packaging/repo-root';
 import type { Command } from './command';
 import { parseOptions } from './parse-options';
 
@@ -21,7 +22,8 @@ single-user.handler, alternating-users.handler.
 
 Options:
   --engine ENGINE  Only this engine (repeatable). Engines: ${engines.map((m) => m.name).join(', ')}
-  --out DIR        Output directory (default: dist/ at the repository root)
+  --out DIR        Output directory (default: dist/ at the repository root; outside the
+                   repository, dist/ in the current directory)
   --sourcemap      Also add single-user.js.map and alternating-users.js.map
   --json           Print the result as JSON
   -h, --help       Show this help`,
@@ -39,14 +41,14 @@ Options:
       const selected = (values.engine ?? engines.map((m) => m.name)).map((name) =>
         engineModuleNamed(name, engines),
       );
-      const repoRoot = findRepoRoot(io.cwd);
-      const outDir = values.out === undefined ? resolve(repoRoot, 'dist') : resolve(io.cwd, values.out);
+      const root = buildRoot(io.cwd);
+      const outDir = values.out === undefined ? root.outDir : resolve(io.cwd, values.out);
 
       const built: BuiltZip[] = [];
       for (const module of selected) {
         const zip = await buildEngineZip({
           module,
-          repoRoot,
+          repoRoot: root.directory,
           outDir,
           sourcemap: values.sourcemap === true,
         });
@@ -57,10 +59,4 @@ Options:
       return 0;
     },
   };
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024
-    ? `${(bytes / 1024 / 1024).toFixed(2)} MiB`
-    : `${(bytes / 1024).toFixed(1)} KiB`;
 }

@@ -10,6 +10,8 @@ export interface EnvironmentParameter {
   readonly allowedValues?: readonly string[];
   readonly minValue?: number;
   readonly maxValue?: number;
+  /** A blank value leaves the variable unset (the function's own default applies). */
+  readonly optional?: boolean;
 }
 
 const BOOLEAN = ['true', 'false'];
@@ -80,8 +82,8 @@ function passwordDefaults(module: EngineModule): Record<string, string> {
 
 /**
  * The function's environment variables for an engine, each a parameter: the AWS templates'
- * password settings (with the engine's defaults), the engine's own settings, and Rotor's TLS
- * fallback.
+ * password settings (with the engine's defaults), the engine's own settings, Rotor's TLS
+ * fallback and extra CAs, its connection timeout and its log level.
  */
 export function environmentParameters(module: EngineModule): EnvironmentParameter[] {
   return [
@@ -105,6 +107,32 @@ export function environmentParameters(module: EngineModule): EnvironmentParamete
       allowedValues: ['allow', 'deny'],
       description:
         'For secrets without an "ssl" key: allow retries a failed TLS connection in plaintext (with a warning), as the AWS templates do; deny forbids it.',
+    },
+    {
+      parameter: 'CaBundle',
+      variable: 'ROTOR_CA_BUNDLE',
+      type: 'String',
+      default: '',
+      optional: true,
+      description:
+        'Path, inside the function, of a PEM file of CA certificates to trust besides the Amazon RDS CAs (e.g. /opt/certs/ca.pem from a Lambda layer); blank for none.',
+    },
+    {
+      parameter: 'ConnectTimeoutMs',
+      variable: 'ROTOR_CONNECT_TIMEOUT_MS',
+      type: 'Number',
+      default: '5000',
+      minValue: 100,
+      maxValue: 600_000,
+      description: 'Milliseconds to set up a connection (TCP and TLS) to the database or Secrets Manager.',
+    },
+    {
+      parameter: 'LogLevel',
+      variable: 'ROTOR_LOG_LEVEL',
+      type: 'String',
+      default: 'info',
+      allowedValues: ['debug', 'info', 'warn', 'error'],
+      description: 'Least severe log lines the function writes; never secrets at any level.',
     },
   ];
 }

@@ -1,7 +1,9 @@
 import { createServer } from 'node:net';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { type DatabaseServer, describeWithDatabase, uniqueName } from '@rotor/testkit';
 import { createDoctorCommand } from '../../src/commands/doctor';
 import type { DoctorReport } from '../../src/doctor/doctor-check';
+import { engineValues } from '../../src/engines/engine-registry';
 import { ENGINES } from '../../src/engines/engines';
 import { runCli } from '../../src/run-cli';
 import {
@@ -123,6 +125,8 @@ function doctorSuite(
         ['login', 'passed'],
         ['password-policy', 'passed'],
       ]);
+      // Single-user changes only a password: no username limit applies, so none is mentioned.
+      expect(report.checks.find((c) => c.name === 'password-policy')?.detail).not.toMatch(/username/);
     });
 
     it('passes a healthy alternating-users secret, strategy inferred from masterarn', async () => {
@@ -134,6 +138,9 @@ function doctorSuite(
       expect(check('secret').detail).toContain('strategy alternating-users (from masterarn)');
       for (const name of ['superuser-secret', 'superuser-login', 'superuser-privileges'])
         expect(check(name).status).toBe('passed');
+      expect(check('password-policy').detail).toMatch(
+        /; the alternate username "\w+_clone" has \d+ of at most \d+ (characters|bytes)$/,
+      );
     });
 
     it('fails the login check for a wrong password, with a fix', async () => {
@@ -292,6 +299,50 @@ describe('rotor doctor without a database', () => {
       if (saved === undefined) delete process.env.PASSWORD_LENGTH;
       else process.env.PASSWORD_LENGTH = saved;
     }
+  });
+
+  it('names the place a malformed secret breaks, as the rotation does, never its content', async () => {
+    const { code, check } = await run(`{"engine":"postgres","password":"${password}",}`);
+    expect(code).toBe(1);
+    expect(check('secret')).toMatchObject({
+      status: 'failed',
+      detail: expect.stringContaining(
+        `AWSCURRENT: SecretString is not valid JSON: line 1, column ${password.length + 36}: a trailing comma before '}'`,
+      ),
+      fix: expect.stringContaining('put-secret-value'),
+    });
+  });
+
+  it('says an engine Rotor does not rotate is unsupported and lists the supported ones', async () => {
+    const { code, check } = await run({ ...base, engine: 'oracle' });
+    expect(code).toBe(1);
+    const secret = check('secret');
+    expect(secret.detail).toBe(
+      `engine "oracle" is not supported: Rotor rotates ${engineValues(ENGINES).join(', ')}`,
+    );
+    expect(secret.fix).toContain('Rotor has no rotation for this database');
+    expect(secret.fix).not.toContain('store the secret as JSON');
+    expect(check('password-policy').status).toBe('skipped');
+  });
+
+  it('reports a stuck AWSPENDING with the exact rotor recover command', async () => {
+    const arn = await sm.create(uniqueName('doc/'), base);
+    const pending = await sm.client.send(
+      new PutSecretValueCommand({
+        SecretId: arn,
+        SecretString: JSON.stringify({ ...base, password: `${password}x` }),
+        VersionStages: ['AWSPENDING'],
+      }),
+    );
+    const result = await doctorJson(arn, sm.endpoint, '--region', 'us-east-1');
+    outputs.push(result.out, result.err);
+    expect(result.code).toBe(1);
+    expect(result.check('rotation-state')).toEqual({
+      name: 'rotation-state',
+      status: 'failed',
+      detail: expect.stringContaining(`version ${pending.VersionId} holds AWSPENDING without AWSCURRENT`),
+      fix: `run rotor recover ${arn} --endpoint ${sm.endpoint} --region us-east-1 to see which version logs in and what it would change, then add --apply`,
+    });
   });
 
   it('fails the secret check for a secret that does not exist', async () => {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadRotationConfig } from '@rotor/rotation-core';
 import { deployTemplateFiles } from '../../src/deploy/template';
 import { ENGINES } from '../../src/engines/engines';
 import { STRATEGIES } from '../../src/packaging/engine-packages';
@@ -39,6 +40,9 @@ const KNOWN_VARIABLES = new Set([
   'REQUIRE_EACH_INCLUDED_TYPE',
   'USERNAME_CHARACTER_LIMIT',
   'ROTOR_TLS_FALLBACK',
+  'ROTOR_CA_BUNDLE',
+  'ROTOR_CONNECT_TIMEOUT_MS',
+  'ROTOR_LOG_LEVEL',
 ]);
 
 describe('deploy templates', () => {
@@ -50,7 +54,7 @@ describe('deploy templates', () => {
     for (const [name, text] of generated) {
       const file = join(deployDir, name);
       expect(existsSync(file)).toBe(true);
-      // On failure: run `node packages/cli/bin/rotor.js templates` and commit deploy/. Compared
+      // On failure: run `npx --yes pnpm@10.34.8 rotor templates` and commit deploy/. Compared
       // as JSON because the files are formatted by Biome.
       expect(JSON.parse(readFileSync(file, 'utf8'))).toStrictEqual(JSON.parse(text));
     }
@@ -78,6 +82,74 @@ describe('deploy templates', () => {
         const variables = (fn.Environment as Obj).Variables as Obj;
         for (const name of Object.keys(variables)) expect(KNOWN_VARIABLES.has(name)).toBe(true);
         expect(branches(variables.SECRETS_MANAGER_ENDPOINT)).toEqual([{ Ref: 'SecretsManagerEndpoint' }]);
+      });
+
+      it('passes the log level, connection timeout and CA bundle as environment variables; the defaults load', () => {
+        const variables = ((resources.RotationFunction!.Properties as Obj).Environment as Obj)
+          .Variables as Obj;
+        expect(variables.ROTOR_LOG_LEVEL).toEqual({ Ref: 'LogLevel' });
+        expect(parameters.LogLevel).toMatchObject({
+          Default: 'info',
+          AllowedValues: ['debug', 'info', 'warn', 'error'],
+        });
+        expect(variables.ROTOR_CONNECT_TIMEOUT_MS).toEqual({ Ref: 'ConnectTimeoutMs' });
+        expect(parameters.ConnectTimeoutMs).toMatchObject({ Type: 'Number', Default: 5000, MinValue: 100 });
+        // A blank CA bundle leaves the variable unset rather than naming no file.
+        expect(variables.ROTOR_CA_BUNDLE).toEqual({
+          'Fn::If': ['HasCaBundle', { Ref: 'CaBundle' }, { Ref: 'AWS::NoValue' }],
+        });
+        expect((template.Conditions as Obj).HasCaBundle).toEqual({
+          'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CaBundle' }, ''] }],
+        });
+        expect(parameters.CaBundle).toMatchObject({ Type: 'String', Default: '' });
+
+        // Every variable at its parameter's default is a configuration the function accepts.
+        const env: Record<string, string> = {};
+        for (const [name, value] of Object.entries(variables)) {
+          const [parameter] = branches(value).map((v) => (v as Obj).Ref as string);
+          const byDefault = parameter === undefined ? undefined : parameters[parameter]?.Default;
+          if (byDefault !== undefined && byDefault !== '') env[name] = String(byDefault);
+        }
+        const module = ENGINES.find((m) => _name === `rotor-${m.name}.template.json`)!;
+        expect(() => loadRotationConfig(module.engine, env)).not.toThrow();
+      });
+
+      it('refuses alternating users without SuperuserSecretArn (a Rule, checked before any resource)', () => {
+        const rules = template.Rules as Record<string, Obj>;
+        expect(Object.keys(rules)).toEqual(['SuperuserSecretForAlternatingUsers']);
+        const rule = rules.SuperuserSecretForAlternatingUsers!;
+        expect(rule.RuleCondition).toEqual({ 'Fn::Equals': [{ Ref: 'Strategy' }, 'alternating-users'] });
+        expect(rule.Assertions).toEqual([
+          {
+            Assert: { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SuperuserSecretArn' }, ''] }] },
+            AssertDescription: expect.stringContaining('alternating-users needs SuperuserSecretArn'),
+          },
+        ]);
+        // Rules may only use these functions, and every Ref must name a parameter.
+        walkIntrinsics(rules, 'Rules', (path, fn, arg) => {
+          expect([path, fn]).toEqual([
+            path,
+            expect.stringMatching(
+              /^(Ref|Fn::(And|Contains|EachMemberEquals|EachMemberIn|Equals|Not|Or|RefAll|ValueOf|ValueOfAll))$/,
+            ),
+          ]);
+          if (fn === 'Ref') expect(Object.keys(parameters)).toContain(arg);
+        });
+        expect(parameters.Strategy!.AllowedValues).toContain('alternating-users');
+      });
+
+      it('says that creating the schedule rotates at once, and lets RotateImmediatelyOnUpdate be turned off', () => {
+        expect(template.Description).toContain(
+          'the secret rotates as soon as the stack creates the schedule',
+        );
+        expect(String(parameters.RotationSchedule!.Description)).toContain('rotates at once');
+        expect(parameters.RotateImmediately).toMatchObject({
+          Default: 'true',
+          AllowedValues: ['true', 'false'],
+        });
+        expect((resources.SecretRotationSchedule!.Properties as Obj).RotateImmediatelyOnUpdate).toEqual({
+          Ref: 'RotateImmediately',
+        });
       });
 
       it('scopes every Secrets Manager and KMS permission to given ARNs', () => {

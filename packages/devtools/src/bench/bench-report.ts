@@ -1,3 +1,4 @@
+import { formatSize } from '@rotor/cli';
 import type { ColdStart } from './cold-start';
 import type { RotationBench } from './rotation-bench';
 import { formatBreakdown } from './step-breakdown';
@@ -71,7 +72,7 @@ export function formatEngine(e: EngineBench, baseline: ColdStart): string {
   const failures = e.rotations.filter((r) => r.failure).map((r) => `  ${r.strategy} stopped: ${r.failure}`);
   return [
     `${e.engine}  ${e.database}`,
-    `  zip size  ${e.zip.bytes} bytes (${(e.zip.bytes / 1024).toFixed(1)} KiB)`,
+    `  zip size  ${e.zip.bytes} bytes (${formatSize(e.zip.bytes)})`,
     cold,
     '',
     rotation,

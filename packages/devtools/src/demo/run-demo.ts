@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { type BuiltZip, buildEngineZip } from '@rotor/cli';
+import { type BuiltZip, buildEngineZip, formatSize } from '@rotor/cli';
 import type { EngineModule, StrategyName } from '@rotor/rotation-core';
 import {
   adapterSecret,
@@ -116,7 +116,7 @@ export class Demo {
         }
         return built;
       },
-      (built) => built.map((z) => `${this.relative(z.file)} ${formatKiB(z.bytes)}`).join(', '),
+      (built) => built.map((z) => `${this.relative(z.file)} ${formatSize(z.bytes)}`).join(', '),
     );
     const zip = zips.find((z) => z.engine === engine.name);
     if (zip === undefined) throw new Error(`no ${engine.name} zip was built`);
@@ -362,10 +362,6 @@ function demoAdapter(adapter: EngineTestAdapter, server: DatabaseServer): DemoAd
     login: login.bind(adapter),
     description: describeServer(adapter.product, server),
   });
-}
-
-function formatKiB(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 function stagesCheck(outcome: RotationOutcome): Check {

@@ -1,9 +1,11 @@
 import {
+  alternateUsername,
   alternateUsernameProblem,
   type DatabaseEngine,
   type DatabaseSecret,
   type RotationConfig,
   type StrategyName,
+  usernameLength,
   usernameLengthUnit,
 } from '@rotor/rotation-core';
 import { type DoctorCheck, failed, passed } from '../doctor-check';
@@ -29,9 +31,18 @@ export function passwordPolicyCheck(
   }
   const p = config.password;
   const summary = `PASSWORD_LENGTH ${p.length}, excluded characters ${JSON.stringify(p.excludeCharacters)}${p.excludedClasses.length > 0 ? `, no ${p.excludedClasses.join(', ')}` : ''}${p.requireEachIncludedType ? ', each included type required' : ''}`;
+  // The username limit is for the clone alternating users create (<user>_clone); single-user
+  // only changes a password, so no username limit applies to it.
   if (strategy !== 'alternating-users') return passed(name, summary);
-  const limit = `alternate usernames up to ${config.maxUsernameLength} ${usernameLengthUnit(engine)}`;
-  if (!secret) return passed(name, `${summary}; ${limit}`);
+  const unit = usernameLengthUnit(engine);
+  if (!secret) {
+    return passed(
+      name,
+      `${summary}; the alternate (clone) username may have up to ${config.maxUsernameLength} ${unit}`,
+    );
+  }
+  const clone = alternateUsername(secret.username);
+  const limit = `the alternate username ${JSON.stringify(clone)} has ${usernameLength(engine, clone)} of at most ${config.maxUsernameLength} ${unit}`;
   const problem = alternateUsernameProblem(engine, secret.username, config.maxUsernameLength);
   if (problem) {
     return failed(

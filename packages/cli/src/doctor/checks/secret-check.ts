@@ -4,6 +4,7 @@ import {
   type DatabaseSecret,
   type EngineModule,
   parseDatabaseSecret,
+  parseSecretJson,
   type Redactor,
   type StrategyName,
   secretRulesFor,
@@ -46,14 +47,16 @@ export async function readRotatedSecret(
   }
   redactor.remember(secretString);
 
-  // The `engine` key and `masterarn` decide which rules apply, so they are read before validating.
-  let fields: Record<string, unknown> = {};
+  // The `engine` key and `masterarn` decide which rules apply, so the JSON is read before them,
+  // with the rotation's own parser: the same words (where the JSON breaks, never what it holds).
+  let fields: Record<string, unknown>;
   try {
-    const parsed: unknown = JSON.parse(secretString ?? '');
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-      fields = parsed as Record<string, unknown>;
-  } catch {
-    // parseDatabaseSecret below says what is wrong.
+    fields = parseSecretJson(secretString, 'AWSCURRENT', { secretId: options.secretId });
+  } catch (error) {
+    return {
+      ...(options.strategy ? { strategy: options.strategy } : {}),
+      check: failed(name, (error as Error).message, `${JSON_FIX}: ${keysFor(options.strategy)}`),
+    };
   }
   if (typeof fields.password === 'string') redactor.remember(fields.password);
   const strategy: StrategyName =
@@ -70,17 +73,18 @@ export async function readRotatedSecret(
     const known = engineValues(registry).join(', ');
     return {
       strategy,
-      check: failed(
-        name,
-        engineValue === undefined && Object.keys(fields).length > 0
-          ? 'the secret has no "engine" key, so its database is unknown'
-          : engineValue === undefined
-            ? 'the secret is not a JSON object with database keys'
-            : `engine ${JSON.stringify(engineValue)} is not one Rotor rotates (${known})`,
-        engineValue === undefined && Object.keys(fields).length > 0
-          ? `add "engine" to the secret (${known}) or pass --engine`
-          : 'store the secret as JSON: {"engine", "host", "port", "username", "password", ...}',
-      ),
+      check:
+        engineValue === undefined
+          ? failed(
+              name,
+              'the secret has no "engine" key, so its database is unknown',
+              `add "engine" to the secret (${known}) or pass --engine`,
+            )
+          : failed(
+              name,
+              `engine ${JSON.stringify(engineValue)}${typeof fields.engine === 'string' ? '' : ' (--engine)'} is not supported: Rotor rotates ${known}`,
+              'Rotor has no rotation for this database; if the value is a misspelling, set "engine" in the secret to one of the supported values',
+            ),
     };
   }
   try {
@@ -105,11 +109,17 @@ export async function readRotatedSecret(
     return {
       engine,
       strategy,
-      check: failed(
-        name,
-        (error as Error).message,
-        `fix the secret's JSON (aws secretsmanager put-secret-value): it needs host, username, password${strategy === 'single-user' ? ', engine' : ', masterarn'}; optional port, dbname, ssl`,
-      ),
+      check: failed(name, (error as Error).message, `${JSON_FIX}: ${keysFor(strategy)}`),
     };
   }
+}
+
+const JSON_FIX = "fix the secret's JSON (aws secretsmanager put-secret-value)";
+
+function keysFor(strategy: StrategyName | undefined): string {
+  const required =
+    strategy === undefined
+      ? 'engine, host, username, password (masterarn for alternating users)'
+      : `host, username, password${strategy === 'single-user' ? ', engine' : ', masterarn'}`;
+  return `it needs ${required}; optional port, dbname, ssl`;
 }
