@@ -1,4 +1,4 @@
-import { controlPlaneServices, type EngineModule } from '@rotor/rotation-core';
+import type { EngineModule } from '@rotor/rotation-core';
 import { ENGINES } from '../engines/engines';
 import { environmentParameters } from './environment-parameters';
 import {
@@ -37,7 +37,7 @@ export function rotationTemplate(module: EngineModule): Template {
   const settings = {
     engine: module.name,
     title: module.title,
-    managedSecretServices: controlPlaneServices(module.engine.managedSecretResolutions ?? []),
+    managedSecretResolutions: module.engine.managedSecretResolutions ?? [],
   };
   const environmentSettings = environmentParameters(module);
 
@@ -72,7 +72,7 @@ export function rotationTemplate(module: EngineModule): Template {
       AllowedPattern: `^$|${SECRET_ARN_PATTERN}`,
       Description: "alternating-users only: full ARN of the superuser secret (the secret JSON's masterarn).",
     },
-    [MANAGED_SUPERUSER_PARAMETER]: managedSuperuserParameter(settings.managedSecretServices),
+    [MANAGED_SUPERUSER_PARAMETER]: managedSuperuserParameter(settings.managedSecretResolutions),
     KmsKeyArns: {
       Type: 'CommaDelimitedList',
       Default: '',
@@ -184,7 +184,7 @@ export function rotationTemplate(module: EngineModule): Template {
       Action: 'secretsmanager:GetSecretValue',
       Resource: ref('SuperuserSecretArn'),
     }),
-    ...managedSuperuserStatements(settings.managedSecretServices),
+    ...managedSuperuserStatements(settings.managedSecretResolutions),
     ifThen('HasKmsKeys', {
       Sid: 'DecryptAndEncryptTheSecrets',
       Effect: 'Allow',
@@ -242,7 +242,7 @@ export function rotationTemplate(module: EngineModule): Template {
       HasRotationSchedule: notBlank('RotationSchedule'),
       HasRotationWindow: notBlank('RotationWindow'),
       ...optionalConditions,
-      ...managedSuperuserConditions(settings.managedSecretServices),
+      ...managedSuperuserConditions(settings.managedSecretResolutions),
     },
     Rules: {
       // The alternating-users function reads the superuser secret (masterarn): without its ARN the

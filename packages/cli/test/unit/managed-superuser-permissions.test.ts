@@ -25,9 +25,11 @@ test.each(
     expect((template.Conditions as Obj).SuperuserManagedByRds).toEqual({
       'Fn::Equals': [{ Ref: 'ManagedSuperuserSecret' }, 'rds'],
     });
+    const clusters = (settings.engine.managedSecretResolutions ?? []).includes('rds-cluster');
     const text = JSON.stringify(template);
-    // Every rds: action sits inside the conditional statement, nowhere else.
-    expect(text.match(/"rds:Describe/g)).toHaveLength(2);
+    // Every rds: action sits inside the conditional statement, nowhere else; an instance-only
+    // engine (SQL Server) gets no cluster action.
+    expect(text.match(/"rds:Describe/g)).toHaveLength(clusters ? 2 : 1);
     const role = (template.Resources as Obj).RotationFunctionRole as Obj;
     const statements = JSON.stringify((role.Properties as Obj).Policies);
     const conditional = {
@@ -36,8 +38,13 @@ test.each(
         {
           Sid: 'FindTheDatabaseOfAManagedSuperuserSecret',
           Effect: 'Allow',
-          Action: ['rds:DescribeDBInstances', 'rds:DescribeDBClusters'],
-          Resource: [{ 'Fn::Sub': `${ACCOUNT_RDS}:db:*` }, { 'Fn::Sub': `${ACCOUNT_RDS}:cluster:*` }],
+          Action: clusters
+            ? ['rds:DescribeDBInstances', 'rds:DescribeDBClusters']
+            : ['rds:DescribeDBInstances'],
+          Resource: [
+            { 'Fn::Sub': `${ACCOUNT_RDS}:db:*` },
+            ...(clusters ? [{ 'Fn::Sub': `${ACCOUNT_RDS}:cluster:*` }] : []),
+          ],
         },
         { Ref: 'AWS::NoValue' },
       ],
