@@ -10,6 +10,14 @@ export interface EngineBench {
   readonly rotations: readonly RotationBench[];
 }
 
+/** An engine with no database server here: its zip and cold start only. */
+export interface SkippedEngine {
+  readonly engine: string;
+  readonly reason: string;
+  readonly zip?: { readonly file: string; readonly bytes: number };
+  readonly coldStart?: Readonly<Record<string, ColdStart>>;
+}
+
 export interface BenchReport {
   readonly date: string;
   readonly node: string;
@@ -18,8 +26,8 @@ export interface BenchReport {
   readonly runs: number;
   readonly baseline: ColdStart;
   readonly engines: readonly EngineBench[];
-  /** Engines not measured, with the reason. */
-  readonly skipped: readonly { readonly engine: string; readonly reason: string }[];
+  /** Engines whose rotations were not measured, with the reason (their cold start was). */
+  readonly skipped: readonly SkippedEngine[];
 }
 
 const ms = (value: number | undefined) =>
@@ -35,12 +43,11 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-/** The tables `pnpm bench` prints for one engine. */
-export function formatEngine(e: EngineBench, baseline: ColdStart): string {
-  const cold = table([
+function coldStartTable(coldStart: Readonly<Record<string, ColdStart>>, baseline: ColdStart): string {
+  return table([
     ['cold start (fresh node process)', 'median ms', 'p90 ms', 'x node -e 0', 'require ms'],
     ['node -e 0 (baseline)', ms(baseline.processMs.median), ms(baseline.processMs.p90), '1.00', '-'],
-    ...Object.entries(e.coldStart).map(([file, c]) => [
+    ...Object.entries(coldStart).map(([file, c]) => [
       `require ${file}`,
       ms(c.processMs.median),
       ms(c.processMs.p90),
@@ -48,6 +55,23 @@ export function formatEngine(e: EngineBench, baseline: ColdStart): string {
       ms(c.requireMs?.median),
     ]),
   ]);
+}
+
+/** What `pnpm bench` prints for an engine it had no server for: zip size and cold start. */
+export function formatSkipped(s: SkippedEngine, baseline: ColdStart): string {
+  return [
+    `${s.engine}  rotations skipped: ${s.reason}`,
+    ...(s.zip === undefined
+      ? []
+      : [`  zip size  ${s.zip.bytes} bytes (${(s.zip.bytes / 1024).toFixed(1)} KiB)`]),
+    ...(s.coldStart === undefined ? [] : [coldStartTable(s.coldStart, baseline)]),
+    '',
+  ].join('\n');
+}
+
+/** The tables `pnpm bench` prints for one engine. */
+export function formatEngine(e: EngineBench, baseline: ColdStart): string {
+  const cold = coldStartTable(e.coldStart, baseline);
   const steps = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
   const rotation = table([
     ['rotation, median ms', ...steps, 'handler', 'RotateSecret', 'its p90', 'first', 'API calls'],
