@@ -3,12 +3,7 @@ import {
   type ConnectionSettings,
   DeadlineExceededError,
 } from '@rotor/rotation-core';
-import {
-  type Connection,
-  type ConnectionOptions,
-  createConnection,
-  type RowDataPacket,
-} from 'mysql2/promise';
+import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
 import { clientEd25519Plugin } from './client-ed25519-plugin';
 import {
   bindToDeadline,
@@ -61,7 +56,7 @@ export async function connectMysql(settings: ConnectionSettings): Promise<Connec
   };
   let connection: Connection;
   try {
-    connection = await createConnection(options);
+    connection = await mysql2().createConnection(options);
   } catch (error) {
     if (budgetMs < settings.connectTimeoutMs && deadline.expired()) {
       throw new DeadlineExceededError(`connecting to ${target}`, budgetMs, {}, { cause: error });
@@ -84,15 +79,27 @@ export async function connectMysql(settings: ConnectionSettings): Promise<Connec
   }
 }
 
-/** MariaDB or MySQL, from the handshake (no round trip), else from VERSION(). */
-async function sessionServer(connection: Connection): Promise<SessionServer> {
-  const handshake = (
+/**
+ * The driver, loaded by the first connection: the steps that never connect (createSecret,
+ * finishSecret) and a cold start before them do not pay for loading it.
+ */
+function mysql2(): typeof import('mysql2/promise') {
+  return require('mysql2/promise') as typeof import('mysql2/promise');
+}
+
+/** The server version the session's handshake announced (no round trip), if the driver kept it. */
+export function handshakeVersion(connection: Connection): string | undefined {
+  const version = (
     connection as unknown as { connection?: { _handshakePacket?: { serverVersion?: unknown } } }
   ).connection?._handshakePacket?.serverVersion;
+  return typeof version === 'string' ? version : undefined;
+}
+
+/** MariaDB or MySQL, from the handshake (no round trip), else from VERSION(). */
+async function sessionServer(connection: Connection): Promise<SessionServer> {
   const version =
-    typeof handshake === 'string'
-      ? handshake
-      : String((await connection.query<RowDataPacket[]>('SELECT VERSION() AS v'))[0][0]?.v ?? '');
+    handshakeVersion(connection) ??
+    String((await connection.query<RowDataPacket[]>('SELECT VERSION() AS v'))[0][0]?.v ?? '');
   return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
 }
 
