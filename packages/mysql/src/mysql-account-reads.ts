@@ -142,12 +142,17 @@ export class AccountReads {
   /** One SELECT for the version, sql_mode and `users`' accounts (two when the handshake lacks the version). */
   static async load(connection: Connection, users: readonly string[]): Promise<AccountReads> {
     const handshake = handshakeVersion(connection);
-    const family =
+    let family =
       handshake === undefined
         ? (await sessionFacts(connection)).version.family
         : parseServerVersion(handshake).family;
-    const [rows] = await connection.query<RowDataPacket[]>(accountsQuery(users, family));
+    let [rows] = await connection.query<RowDataPacket[]>(accountsQuery(users, family));
     const facts = factsFrom(rows[0]);
+    if (facts.version.family !== family) {
+      // A proxy announced another server than the one answering: ask again with its columns.
+      family = facts.version.family;
+      [rows] = await connection.query<RowDataPacket[]>(accountsQuery(users, family));
+    }
     const byUser = users.map((_, i) =>
       rows.filter((r) => r.which !== null && Number(r.which) === i).map((r) => accountFrom(r, family)),
     );

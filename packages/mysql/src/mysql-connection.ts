@@ -5,13 +5,7 @@ import {
 } from '@rotor/rotation-core';
 import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
 import { clientEd25519Plugin } from './client-ed25519-plugin';
-import {
-  bindToDeadline,
-  type DeadlineState,
-  type SessionServer,
-  sessionLimitFor,
-  sessionLimitStatement,
-} from './mysql-session-deadline';
+import { bindToDeadline, type DeadlineState, type SessionServer } from './mysql-session-deadline';
 
 /** Sessions bound to a deadline, for close() to know whether the deadline already dropped one. */
 const deadlines = new WeakMap<Connection, DeadlineState>();
@@ -19,7 +13,8 @@ const deadlines = new WeakMap<Connection, DeadlineState>();
 /**
  * Opens an authenticated session bound to `settings.deadline`: the attempt gives up after
  * connectTimeoutMs or at the deadline, whichever comes first, and every statement of the session
- * then finishes before the deadline or is cancelled (see bindToDeadline). Throws mysql2's error on
+ * then finishes before the deadline or is cancelled (see bindToDeadline; the server-side limit is
+ * set before the first statement). Throws mysql2's error on
  * failure (DeadlineExceededError when the deadline cut the attempt short).
  */
 export async function connectMysql(settings: ConnectionSettings): Promise<Connection> {
@@ -65,13 +60,12 @@ export async function connectMysql(settings: ConnectionSettings): Promise<Connec
   }
   try {
     const server = await sessionServer(connection);
-    const what = `limiting the statement time of the session on ${target}`;
-    const limit = sessionLimitFor(server, deadline.remainingMs());
-    if (limit === undefined) throw new DeadlineExceededError(what, 0);
-    await deadline.run(what, () => connection.query(sessionLimitStatement(server, limit)), {
-      onTimeout: () => connection.destroy(),
-    });
-    deadlines.set(connection, bindToDeadline(connection, deadline, server, settings.username, limit));
+    // No limit yet: the session's first statement sets it (one SET, within the time left then),
+    // so a login that only proves the credentials costs no statement.
+    deadlines.set(
+      connection,
+      bindToDeadline(connection, deadline, server, settings.username, Number.POSITIVE_INFINITY),
+    );
     return connection;
   } catch (error) {
     connection.destroy();
