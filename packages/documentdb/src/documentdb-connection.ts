@@ -1,5 +1,5 @@
 import type { ConnectFailureKind, ConnectionSettings, Deadline } from '@rotor/rotation-core';
-import { type AuthMechanism, type Document, MongoClient, type MongoClientOptions } from 'mongodb';
+import type { AuthMechanism, Document, MongoClient, MongoClientOptions } from 'mongodb';
 import { EXTERNAL_DB, SERVICE_ADMIN, unrotatableReason } from './documentdb-commands';
 import {
   DocumentDbConnectError,
@@ -8,6 +8,14 @@ import {
   UnsupportedServerVersionError,
 } from './errors';
 import { secureContextFor } from './trust-store';
+
+/**
+ * The driver, loaded by the first connection: steps that never connect (createSecret,
+ * finishSecret) and a cold start before them do not pay for loading it.
+ */
+function mongodb(): typeof import('mongodb') {
+  return require('mongodb') as typeof import('mongodb');
+}
 
 /** A logged-in session: one client with one connection, for one user in its authentication database. */
 export interface DocumentDbConnection {
@@ -82,7 +90,7 @@ async function attempt(
           tlsAllowInvalidHostnames: false,
         }),
   };
-  const client = new MongoClient(`mongodb://${host}:${settings.port}/`, options);
+  const client = new (mongodb().MongoClient)(`mongodb://${host}:${settings.port}/`, options);
   // The driver retries a failed server until server selection times out. Failures that a retry
   // cannot cure (a certificate that does not verify, a wire version the driver does not support)
   // end the attempt at once, saying why.

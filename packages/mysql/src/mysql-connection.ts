@@ -3,20 +3,9 @@ import {
   type ConnectionSettings,
   DeadlineExceededError,
 } from '@rotor/rotation-core';
-import {
-  type Connection,
-  type ConnectionOptions,
-  createConnection,
-  type RowDataPacket,
-} from 'mysql2/promise';
+import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
 import { clientEd25519Plugin } from './client-ed25519-plugin';
-import {
-  bindToDeadline,
-  type DeadlineState,
-  type SessionServer,
-  sessionLimitFor,
-  sessionLimitStatement,
-} from './mysql-session-deadline';
+import { bindToDeadline, type DeadlineState, type SessionServer } from './mysql-session-deadline';
 
 /** Sessions bound to a deadline, for close() to know whether the deadline already dropped one. */
 const deadlines = new WeakMap<Connection, DeadlineState>();
@@ -24,7 +13,8 @@ const deadlines = new WeakMap<Connection, DeadlineState>();
 /**
  * Opens an authenticated session bound to `settings.deadline`: the attempt gives up after
  * connectTimeoutMs or at the deadline, whichever comes first, and every statement of the session
- * then finishes before the deadline or is cancelled (see bindToDeadline). Throws mysql2's error on
+ * then finishes before the deadline or is cancelled (see bindToDeadline; the server-side limit is
+ * set before the first statement). Throws mysql2's error on
  * failure (DeadlineExceededError when the deadline cut the attempt short).
  */
 export async function connectMysql(settings: ConnectionSettings): Promise<Connection> {
@@ -61,7 +51,7 @@ export async function connectMysql(settings: ConnectionSettings): Promise<Connec
   };
   let connection: Connection;
   try {
-    connection = await createConnection(options);
+    connection = await mysql2().createConnection(options);
   } catch (error) {
     if (budgetMs < settings.connectTimeoutMs && deadline.expired()) {
       throw new DeadlineExceededError(`connecting to ${target}`, budgetMs, {}, { cause: error });
@@ -70,13 +60,12 @@ export async function connectMysql(settings: ConnectionSettings): Promise<Connec
   }
   try {
     const server = await sessionServer(connection);
-    const what = `limiting the statement time of the session on ${target}`;
-    const limit = sessionLimitFor(server, deadline.remainingMs());
-    if (limit === undefined) throw new DeadlineExceededError(what, 0);
-    await deadline.run(what, () => connection.query(sessionLimitStatement(server, limit)), {
-      onTimeout: () => connection.destroy(),
-    });
-    deadlines.set(connection, bindToDeadline(connection, deadline, server, settings.username, limit));
+    // No limit yet: the session's first statement sets it (one SET, within the time left then),
+    // so a login that only proves the credentials costs no statement.
+    deadlines.set(
+      connection,
+      bindToDeadline(connection, deadline, server, settings.username, Number.POSITIVE_INFINITY),
+    );
     return connection;
   } catch (error) {
     connection.destroy();
@@ -84,15 +73,27 @@ export async function connectMysql(settings: ConnectionSettings): Promise<Connec
   }
 }
 
-/** MariaDB or MySQL, from the handshake (no round trip), else from VERSION(). */
-async function sessionServer(connection: Connection): Promise<SessionServer> {
-  const handshake = (
+/**
+ * The driver, loaded by the first connection: the steps that never connect (createSecret,
+ * finishSecret) and a cold start before them do not pay for loading it.
+ */
+function mysql2(): typeof import('mysql2/promise') {
+  return require('mysql2/promise') as typeof import('mysql2/promise');
+}
+
+/** The server version the session's handshake announced (no round trip), if the driver kept it. */
+export function handshakeVersion(connection: Connection): string | undefined {
+  const version = (
     connection as unknown as { connection?: { _handshakePacket?: { serverVersion?: unknown } } }
   ).connection?._handshakePacket?.serverVersion;
+  return typeof version === 'string' ? version : undefined;
+}
+
+/** MariaDB or MySQL, from the handshake (no round trip), else from VERSION(). */
+async function sessionServer(connection: Connection): Promise<SessionServer> {
   const version =
-    typeof handshake === 'string'
-      ? handshake
-      : String((await connection.query<RowDataPacket[]>('SELECT VERSION() AS v'))[0][0]?.v ?? '');
+    handshakeVersion(connection) ??
+    String((await connection.query<RowDataPacket[]>('SELECT VERSION() AS v'))[0][0]?.v ?? '');
   return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
 }
 

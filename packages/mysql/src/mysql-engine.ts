@@ -13,25 +13,21 @@ import {
   MysqlAuthPluginError,
   MysqlConfigurationError,
   MysqlGrantSyncError,
-  MysqlServerReplyError,
   MysqlUsernameError,
 } from './errors';
+import { AccountReads, sessionFacts, text } from './mysql-account-reads';
 import { classifyMysqlError, closeMysql, connectMysql } from './mysql-connection';
 import { planGrantSync } from './mysql-grant-sync';
-import { parseShowGrants, type UserGrants } from './mysql-grants';
 import { mysqlPrivilegeEscalations } from './mysql-privilege-escalations';
 import { mysqlSuperuserPrivilegeProblems } from './mysql-privileges';
 import {
   type Account,
   type AccountSettings,
   accountSettingsStatements,
-  backslashEscapesFor,
   createUserStatement,
   describeServer,
   isPasswordPlugin,
-  type LiteralMode,
   ownPasswordStatement,
-  parseServerVersion,
   pluginFromCreateUser,
   quoteAccount,
   type ServerVersion,
@@ -55,19 +51,6 @@ export const USERNAME_LIMIT_SETTING: EngineSetting = {
 };
 /** Grant sync passes before giving up; a second pass only runs when overlapping privileges left a gap. */
 const MAX_SYNC_PASSES = 3;
-
-/** What the engine learns about a session's server once, before building statements. */
-interface SessionFacts {
-  readonly version: ServerVersion;
-  readonly mode: LiteralMode;
-}
-
-/** One row of mysql.user for the accounts of one user name. */
-interface UserAccount {
-  readonly host: string;
-  readonly plugin: string;
-  readonly settings: AccountSettings;
-}
 
 export const mysqlEngine: DatabaseEngine<Connection> = {
   family: 'mysql',
@@ -111,13 +94,15 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
     superuser: Connection,
     change: AlternateUserChange,
   ): Promise<AlternateUserOutcome> {
-    const facts = await sessionFacts(superuser);
-    const { version, mode } = facts;
+    // Everything is read and checked before the first change; the privilegeEscalations hook has
+    // normally read it already, on this session, in this step.
+    const users = [change.originalUsername, change.cloneUsername];
+    const reads = AccountReads.take(superuser, users) ?? (await AccountReads.load(superuser, users));
+    const { version, mode } = reads.facts;
     // USERNAME_CHARACTER_LIMIT was checked by core when the name was chosen; this is the server's own limit.
     checkServerUsernameLength(change.cloneUsername, version);
 
-    // Everything is read and checked before the first change.
-    const originals = await userAccounts(superuser, change.originalUsername, version);
+    const originals = reads.accounts(change.originalUsername);
     if (originals.length === 0) {
       throw new MysqlAccountError(
         `user ${JSON.stringify(change.originalUsername)} has no account in mysql.user on this ${describeServer(version)} server`,
@@ -130,12 +115,7 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
         );
       }
     }
-    const clones = new Map(
-      (await userAccounts(superuser, change.cloneUsername, version)).map((account) => [
-        account.host,
-        account,
-      ]),
-    );
+    const clones = new Map(reads.accounts(change.cloneUsername).map((account) => [account.host, account]));
     const settingClone = change.username === change.cloneUsername;
     if (!settingClone && change.username !== change.originalUsername) {
       throw new MysqlAccountError(
@@ -154,6 +134,7 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
         // AWSCURRENT user, so its account at the new host gets the clone's current password.
         const password = settingClone ? change.newPassword : change.currentPassword;
         await superuser.query(createUserStatement(version, cloneAccount, original.plugin, password, mode));
+        reads.forget(cloneAccount);
         created = true;
         changes.push(`created ${quoteAccount(cloneAccount)} (${original.plugin || 'default plugin'})`);
         clone = { host: original.host, plugin: original.plugin, settings: emptySettings(version) };
@@ -166,7 +147,7 @@ export const mysqlEngine: DatabaseEngine<Connection> = {
       changes.push(
         ...(await syncGrants(
           superuser,
-          facts,
+          reads,
           { user: change.originalUsername, host: original.host },
           cloneAccount,
         )),
@@ -208,18 +189,6 @@ function checkServerUsernameLength(cloneUsername: string, version: ServerVersion
   }
 }
 
-async function sessionFacts(connection: Connection): Promise<SessionFacts> {
-  const [rows] = await connection.query<RowDataPacket[]>(
-    'SELECT VERSION() AS version, @@version_comment AS comment, @@SESSION.sql_mode AS sqlMode',
-  );
-  const row = rows[0];
-  if (row === undefined) throw new MysqlServerReplyError('SELECT VERSION() returned no row');
-  return {
-    version: parseServerVersion(String(row.version), String(row.comment ?? '')),
-    mode: { backslashEscapes: backslashEscapesFor(String(row.sqlMode ?? '')) },
-  };
-}
-
 /**
  * MariaDB: the session account's plugin, from SHOW CREATE USER CURRENT_USER(), which any user may
  * run for itself; undefined when it cannot be read or names several plugins.
@@ -247,86 +216,27 @@ function emptySettings(version: ServerVersion): AccountSettings {
   };
 }
 
-const text = (value: unknown): string =>
-  value === null || value === undefined
-    ? ''
-    : Buffer.isBuffer(value)
-      ? value.toString('utf8')
-      : String(value);
-
-/** The accounts of `user` (one per host), read with a bound parameter. */
-async function userAccounts(
-  connection: Connection,
-  user: string,
-  version: ServerVersion,
-): Promise<UserAccount[]> {
-  const mariadb = version.family === 'mariadb';
-  const [rows] = await connection.execute<RowDataPacket[]>(
-    `SELECT Host AS host, plugin, ssl_type AS sslType, ssl_cipher AS sslCipher, x509_issuer AS x509Issuer,
-            x509_subject AS x509Subject, max_questions AS maxQuestions, max_updates AS maxUpdates,
-            max_connections AS maxConnections, max_user_connections AS maxUserConnections
-            ${mariadb ? ', max_statement_time AS maxStatementTime' : ''}
-       FROM mysql.user WHERE User = ? ORDER BY Host`,
-    [user],
-  );
-  return rows.map((row) => ({
-    host: text(row.host),
-    plugin: text(row.plugin),
-    settings: {
-      sslType: text(row.sslType),
-      sslCipher: text(row.sslCipher),
-      x509Issuer: text(row.x509Issuer),
-      x509Subject: text(row.x509Subject),
-      maxQuestions: Number(row.maxQuestions),
-      maxUpdates: Number(row.maxUpdates),
-      maxConnections: Number(row.maxConnections),
-      maxUserConnections: Number(row.maxUserConnections),
-      ...(mariadb ? { maxStatementTime: Number(row.maxStatementTime) } : {}),
-    },
-  }));
-}
-
-/** SHOW GRANTS plus, on MySQL 8+, the default roles that live in mysql.default_roles. */
-async function readGrants(
-  connection: Connection,
-  facts: SessionFacts,
-  account: Account,
-): Promise<UserGrants> {
-  const [rows] = await connection.query<RowDataPacket[][]>({
-    sql: `SHOW GRANTS FOR ${quoteAccount(account)}`,
-    rowsAsArray: true,
-  });
-  const grants = parseShowGrants(
-    rows.map((row) => text(row[0])),
-    account,
-  );
-  if (facts.version.family === 'mariadb' || facts.version.major < 8) return grants;
-  const [defaults] = await connection.execute<RowDataPacket[]>(
-    'SELECT DEFAULT_ROLE_USER AS user, DEFAULT_ROLE_HOST AS host FROM mysql.default_roles WHERE USER = ? AND HOST = ?',
-    [account.user, account.host ?? ''],
-  );
-  return { ...grants, defaultRoles: defaults.map((row) => ({ user: text(row.user), host: text(row.host) })) };
-}
-
 /**
  * Applies GRANT/REVOKE until the clone's grants equal the original's. Statements hold names only,
  * so their summaries may be logged.
  */
 async function syncGrants(
   connection: Connection,
-  facts: SessionFacts,
+  reads: AccountReads,
   original: Account,
   clone: Account,
 ): Promise<string[]> {
   const applied: string[] = [];
   for (let pass = 0; pass < MAX_SYNC_PASSES; pass++) {
     const plan = planGrantSync(
-      await readGrants(connection, facts, original),
-      await readGrants(connection, facts, clone),
+      await reads.grants(original),
+      await reads.grants(clone),
       clone,
-      facts.version.family,
+      reads.facts.version.family,
     );
     if (plan.statements.length === 0) return applied;
+    // The clone changes (its grants are read again next pass); the original does not.
+    reads.forget(clone);
     for (const [index, sql] of plan.statements.entries()) {
       await connection.query(sql);
       applied.push(`${quoteAccount(clone)}: ${plan.changes[index] ?? sql}`);

@@ -1,9 +1,9 @@
 import type { EngineContext } from '@rotor/rotation-core';
-import type { Connection, RowDataPacket } from 'mysql2/promise';
-import { MysqlServerReplyError } from './errors';
+import type { Connection } from 'mysql2/promise';
+import { AccountReads } from './mysql-account-reads';
 import type { PrivilegeGrant, UserGrants } from './mysql-grants';
 import { grantsWithRoles, PrivilegeHolder } from './mysql-privileges';
-import { type Account, parseServerVersion, quoteAccount, type ServerFamily } from './mysql-sql';
+import { type Account, quoteAccount, type ServerFamily } from './mysql-sql';
 
 /**
  * Global privileges that reach beyond the account's own data, so that the alternating strategy
@@ -79,18 +79,16 @@ export async function mysqlPrivilegeEscalations(
   accounts: { readonly originalUsername: string; readonly cloneUsername: string },
   _context: EngineContext,
 ): Promise<string[]> {
-  const [versionRows] = await connection.query<RowDataPacket[]>(
-    'SELECT VERSION() AS version, @@version_comment AS comment',
-  );
-  const row = versionRows[0];
-  if (row === undefined) throw new MysqlServerReplyError('SELECT VERSION() returned no row');
-  const family = parseServerVersion(String(row.version), String(row.comment ?? '')).family;
+  // Read once for the step: upsertAlternateUser, next on this session, takes these reads over.
+  const reads = await AccountReads.load(connection, [accounts.originalUsername, accounts.cloneUsername]);
+  reads.handOver();
+  const family = reads.facts.version.family;
 
   const problems: string[] = [];
-  const cloneHosts = new Set(await hostsOf(connection, accounts.cloneUsername));
-  for (const host of await hostsOf(connection, accounts.originalUsername)) {
+  const cloneHosts = new Set(reads.accounts(accounts.cloneUsername).map((a) => a.host));
+  for (const { host } of reads.accounts(accounts.originalUsername)) {
     const original: Account = { user: accounts.originalUsername, host };
-    const originalGrants = await grantsWithRoles(connection, original);
+    const originalGrants = await grantsWithRoles(reads.showGrants, original);
     const administrative = globalNames(originalGrants).filter(
       (name) => ADMINISTRATIVE.has(name) || name === 'GRANT OPTION',
     );
@@ -101,7 +99,7 @@ export async function mysqlPrivilegeEscalations(
     }
     if (!cloneHosts.has(host)) continue;
     const clone: Account = { user: accounts.cloneUsername, host };
-    const extra = extraGlobalNames(await grantsWithRoles(connection, clone), originalGrants, family);
+    const extra = extraGlobalNames(await grantsWithRoles(reads.showGrants, clone), originalGrants, family);
     if (extra.length > 0) {
       problems.push(
         `${quoteAccount(clone)} already exists and holds global privileges ${quoteAccount(original)} lacks (${extra.join(', ')}); Rotor does not adopt such an account: drop it, or revoke those privileges, before rotating`,
@@ -109,14 +107,6 @@ export async function mysqlPrivilegeEscalations(
     }
   }
   return problems;
-}
-
-async function hostsOf(connection: Connection, user: string): Promise<string[]> {
-  const [rows] = await connection.execute<RowDataPacket[]>(
-    'SELECT Host AS host FROM mysql.user WHERE User = ? ORDER BY Host',
-    [user],
-  );
-  return rows.map((r) => (Buffer.isBuffer(r.host) ? r.host.toString('utf8') : String(r.host)));
 }
 
 const isGlobal = (g: PrivilegeGrant): boolean => g.level.kind === 'global';

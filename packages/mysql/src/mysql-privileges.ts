@@ -1,12 +1,7 @@
 import type { Connection, RowDataPacket } from 'mysql2/promise';
 import { MysqlServerReplyError } from './errors';
-import {
-  type PrivilegeGrant,
-  type PrivilegeLevel,
-  parseShowGrants,
-  renderLevel,
-  type UserGrants,
-} from './mysql-grants';
+import { type GrantReader, showGrantsReader, text } from './mysql-account-reads';
+import { type PrivilegeGrant, type PrivilegeLevel, renderLevel, type UserGrants } from './mysql-grants';
 import { type Account, parseServerVersion, quoteAccount, type ServerFamily } from './mysql-sql';
 
 /** More missing grants than this are summarised: the sentence is for a person, not a diff. */
@@ -30,7 +25,8 @@ export async function mysqlSuperuserPrivilegeProblems(
   if (row === undefined) throw new MysqlServerReplyError('SELECT VERSION() returned no row');
   const family = parseServerVersion(String(row.version), String(row.comment ?? '')).family;
   const me = splitAccount(String(row.me));
-  const mine = await grantsWithRoles(connection, me, 'current');
+  const showGrants = showGrantsReader(connection);
+  const mine = await grantsWithRoles(showGrants, me, 'current');
   const holder = new PrivilegeHolder(mine, family);
   const who = quoteAccount(me);
 
@@ -57,7 +53,7 @@ export async function mysqlSuperuserPrivilegeProblems(
   const missing = new Set<string>();
   for (const hostRow of hostRows) {
     const original: Account = { user: originalUsername, host: text(hostRow.host) };
-    const theirs = await showGrants(connection, original);
+    const theirs = await showGrants(original);
     for (const grant of theirs.privileges) {
       if (!holder.canGrant(grant)) missing.add(describeGrant(grant));
     }
@@ -144,17 +140,6 @@ function describeGrant(grant: PrivilegeGrant): string {
   return `${grant.privilege}${column} ON ${renderLevel(grant.level)}`;
 }
 
-async function showGrants(connection: Connection, account: Account | 'current'): Promise<UserGrants> {
-  const [rows] = await connection.query<RowDataPacket[][]>({
-    sql: `SHOW GRANTS FOR ${account === 'current' ? 'CURRENT_USER()' : quoteAccount(account)}`,
-    rowsAsArray: true,
-  });
-  return parseShowGrants(
-    rows.map((r) => text(r[0])),
-    account === 'current' ? undefined : account,
-  );
-}
-
 /**
  * An account's own grants plus those of the roles granted to it, recursively: a superuser whose
  * privileges come from a role can still grant them, and an account holding a role holds what the
@@ -162,11 +147,11 @@ async function showGrants(connection: Connection, account: Account | 'current'):
  * are counted as held.) `me` asks for the session's own account through CURRENT_USER().
  */
 export async function grantsWithRoles(
-  connection: Connection,
+  showGrants: GrantReader,
   account: Account,
   me?: 'current',
 ): Promise<UserGrants> {
-  const own = await showGrants(connection, me ?? account);
+  const own = await showGrants(me ?? account);
   const merged = {
     privileges: [...own.privileges],
     partialRevokes: [...own.partialRevokes],
@@ -180,7 +165,7 @@ export async function grantsWithRoles(
     const key = quoteAccount(role);
     if (seen.has(key)) continue;
     seen.add(key);
-    const theirs = await showGrants(connection, role);
+    const theirs = await showGrants(role);
     merged.privileges.push(...theirs.privileges);
     merged.proxies.push(...theirs.proxies);
     queue.push(...theirs.roles.map((r) => r.role));
@@ -193,10 +178,3 @@ function splitAccount(value: string): Account {
   const at = value.lastIndexOf('@');
   return at < 0 ? { user: value } : { user: value.slice(0, at), host: value.slice(at + 1) };
 }
-
-const text = (value: unknown): string =>
-  value === null || value === undefined
-    ? ''
-    : Buffer.isBuffer(value)
-      ? value.toString('utf8')
-      : String(value);

@@ -78,7 +78,8 @@ const SERVER_TIMEOUT_ERRNOS = new Set([1969, 3024, 1205]);
  * limit is brought within the time left when it is not already (one SET, see sessionLimitFor),
  * and a client-side timer at the deadline destroys the connection (for a server or network that
  * stopped answering). A server-side timeout surfaces as DeadlineExceededError naming what the
- * statement did. `limitMs` is the limit the session already has (set at connect).
+ * statement did. `limitMs` is the limit the session already has (Infinity for none yet: the first
+ * statement then sets one).
  */
 export function bindToDeadline(
   connection: Connection,
@@ -124,7 +125,7 @@ export function bindToDeadline(
 export interface DeadlineState {
   /** True once the client-side timer has dropped the connection. */
   destroyed: boolean;
-  /** The statement limit the session has now, in ms. */
+  /** The statement limit the session has now, in ms (Infinity before the first SET). */
   limitMs: number;
 }
 

@@ -1,6 +1,6 @@
 import './promise-with-resolvers';
 import type { ConnectFailureKind, ConnectionSettings, Deadline } from '@rotor/rotation-core';
-import sql from 'mssql';
+import type * as mssql from 'mssql';
 import { SqlServerDriverError } from './errors';
 import { type SqlBatch, sessionSetupBatch } from './sqlserver-sql';
 
@@ -16,6 +16,14 @@ export interface SqlSession {
   close(): Promise<void>;
 }
 
+/**
+ * The driver, loaded by the first session: steps that never connect (createSecret, finishSecret)
+ * and a cold start before them do not pay for loading mssql and tedious.
+ */
+function driver(): typeof mssql {
+  return require('mssql') as typeof mssql;
+}
+
 /** Longest a lock is waited for; a stuck lock fails the step instead of the Lambda. */
 const LOCK_TIMEOUT_CAP_MS = 10_000;
 /** How long close() waits for a polite goodbye. */
@@ -25,7 +33,7 @@ const CLOSE_TIMEOUT_MS = 2_000;
 export function mssqlConfig(
   settings: ConnectionSettings,
   onLoginErrorNumber: (n: number) => void,
-): sql.config {
+): mssql.config {
   const connectMs = settings.deadline.budgetMs('connecting to SQL Server', settings.connectTimeoutMs);
   const tls = settings.tls;
   return {
@@ -57,13 +65,13 @@ export function mssqlConfig(
         if (typeof token.number === 'number') onLoginErrorNumber(token.number);
       });
     },
-  } as sql.config;
+  } as mssql.config;
 }
 
 /** Opens a session: the login, then SET LOCK_TIMEOUT from what is left of the deadline. */
 export async function openMssqlSession(settings: ConnectionSettings): Promise<SqlSession> {
   let loginErrorNumber: number | undefined;
-  const pool = new sql.ConnectionPool(
+  const pool = new (driver().ConnectionPool)(
     mssqlConfig(settings, (n) => {
       loginErrorNumber = n;
     }),
@@ -93,11 +101,12 @@ export async function openMssqlSession(settings: ConnectionSettings): Promise<Sq
 
 class MssqlSession implements SqlSession {
   constructor(
-    private readonly pool: sql.ConnectionPool,
+    private readonly pool: mssql.ConnectionPool,
     private readonly deadline: Deadline,
   ) {}
 
   async run(batch: SqlBatch, what: string): Promise<Row[][]> {
+    const sql = driver();
     const request = new sql.Request(this.pool);
     for (const [name, value] of Object.entries(batch.params))
       request.input(name, sql.NVarChar(sql.MAX), value);
@@ -113,7 +122,7 @@ class MssqlSession implements SqlSession {
   }
 }
 
-async function closePool(pool: sql.ConnectionPool): Promise<void> {
+async function closePool(pool: mssql.ConnectionPool): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);

@@ -11,6 +11,14 @@ export interface EngineBench {
   readonly rotations: readonly RotationBench[];
 }
 
+/** An engine with no database server here: its zip and cold start only. */
+export interface SkippedEngine {
+  readonly engine: string;
+  readonly reason: string;
+  readonly zip?: { readonly file: string; readonly bytes: number };
+  readonly coldStart?: Readonly<Record<string, ColdStart>>;
+}
+
 export interface BenchReport {
   readonly date: string;
   readonly node: string;
@@ -19,8 +27,8 @@ export interface BenchReport {
   readonly runs: number;
   readonly baseline: ColdStart;
   readonly engines: readonly EngineBench[];
-  /** Engines not measured, with the reason. */
-  readonly skipped: readonly { readonly engine: string; readonly reason: string }[];
+  /** Engines whose rotations were not measured, with the reason (their cold start was). */
+  readonly skipped: readonly SkippedEngine[];
 }
 
 const ms = (value: number | undefined) =>
@@ -36,19 +44,36 @@ function table(rows: readonly (readonly string[])[]): string {
     .join('\n');
 }
 
-/** The tables `pnpm bench` prints for one engine. */
-export function formatEngine(e: EngineBench, baseline: ColdStart): string {
-  const cold = table([
-    ['cold start (fresh node process)', 'median ms', 'p90 ms', 'x node -e 0', 'require ms'],
-    ['node -e 0 (baseline)', ms(baseline.processMs.median), ms(baseline.processMs.p90), '1.00', '-'],
-    ...Object.entries(e.coldStart).map(([file, c]) => [
+function coldStartTable(coldStart: Readonly<Record<string, ColdStart>>, baseline: ColdStart): string {
+  return table([
+    ['cold start (fresh node process)', 'median ms', 'p90 ms', 'x node -e 0', 'require ms', 'require CPU ms'],
+    ['node -e 0 (baseline)', ms(baseline.processMs.median), ms(baseline.processMs.p90), '1.00', '-', '-'],
+    ...Object.entries(coldStart).map(([file, c]) => [
       `require ${file}`,
       ms(c.processMs.median),
       ms(c.processMs.p90),
       (c.ratioToBaseline ?? Number.NaN).toFixed(2),
       ms(c.requireMs?.median),
+      ms(c.requireCpuMs?.median),
     ]),
   ]);
+}
+
+/** What `pnpm bench` prints for an engine it had no server for: zip size and cold start. */
+export function formatSkipped(s: SkippedEngine, baseline: ColdStart): string {
+  return [
+    `${s.engine}  rotations skipped: ${s.reason}`,
+    ...(s.zip === undefined
+      ? []
+      : [`  zip size  ${s.zip.bytes} bytes (${(s.zip.bytes / 1024).toFixed(1)} KiB)`]),
+    ...(s.coldStart === undefined ? [] : [coldStartTable(s.coldStart, baseline)]),
+    '',
+  ].join('\n');
+}
+
+/** The tables `pnpm bench` prints for one engine. */
+export function formatEngine(e: EngineBench, baseline: ColdStart): string {
+  const cold = coldStartTable(e.coldStart, baseline);
   const steps = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'];
   const rotation = table([
     ['rotation, median ms', ...steps, 'handler', 'RotateSecret', 'its p90', 'first', 'API calls'],
@@ -84,7 +109,8 @@ export function formatEngine(e: EngineBench, baseline: ColdStart): string {
 
 export const BENCH_NOTES = [
   'cold start: spawn to exit of a fresh node that requires the handler from the unpacked zip (no node_modules above it);',
-  '  "require ms" is the require alone, measured inside that process.',
+  '  "require ms" is the require alone, measured inside that process, "require CPU ms" the CPU it used (steadier',
+  '  than wall time when other processes share the cores).',
   'rotation: RotateSecret through the emulator, which invokes the zip handler (worker thread, kept warm) for each step;',
   '  step times are the handler\'s own (its "step finished" log lines); "first" is the discarded warm-up rotation.',
   'breakdown: pass-mode TCP proxies in front of the database and the emulator see what the real clients do; a login is',

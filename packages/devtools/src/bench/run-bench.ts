@@ -8,7 +8,14 @@ import { type EngineTestAdapter, uniqueName } from '@rotor/testkit';
 import { newPassword } from '../demo/new-password';
 import { ZipRotationRig } from '../demo/zip-rotation-rig';
 import { DEV_ENGINES, describeServer, serverFor, testAdapterFactory } from '../dev-engines';
-import { BENCH_NOTES, type BenchReport, type EngineBench, formatEngine } from './bench-report';
+import {
+  BENCH_NOTES,
+  type BenchReport,
+  type EngineBench,
+  formatEngine,
+  formatSkipped,
+  type SkippedEngine,
+} from './bench-report';
 import { type ColdStart, measureBaseline, measureHandlerColdStart } from './cold-start';
 import { type BenchUsers, benchRotations } from './rotation-bench';
 import { StepProbe } from './step-probe';
@@ -16,6 +23,21 @@ import type { WireProtocol } from './wire-meter';
 
 /** 20 of each measurement unless ROTOR_BENCH_RUNS says how many (fewer for a quick look). */
 const RUNS = Math.max(1, Math.floor(Number(process.env.ROTOR_BENCH_RUNS ?? 20)) || 20);
+
+/** Every engine, or those ROTOR_BENCH_ENGINES names (comma-separated, e.g. `mysql,postgres`). */
+function benchedEngines(): readonly EngineModule[] {
+  const wanted = (process.env.ROTOR_BENCH_ENGINES ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (wanted.length === 0) return DEV_ENGINES;
+  const unknown = wanted.filter((name) => !DEV_ENGINES.some((e) => e.name === name));
+  if (unknown.length > 0)
+    throw new Error(
+      `ROTOR_BENCH_ENGINES names no engine ${unknown.join(', ')}; engines: ${DEV_ENGINES.map((e) => e.name).join(', ')}`,
+    );
+  return DEV_ENGINES.filter((e) => wanted.includes(e.name));
+}
 
 /** The wire protocol the engine's driver speaks, where the bench can meter it. */
 function wireProtocol(engine: EngineModule): WireProtocol | undefined {
@@ -30,24 +52,26 @@ async function benchEngine(
   repoRoot: string,
   baseline: ColdStart,
   say: (line: string) => void,
-): Promise<EngineBench | { reason: string }> {
+): Promise<EngineBench | SkippedEngine> {
   const zip = await buildEngineZip({
     module: engine,
     repoRoot,
     outDir: work,
   });
+  const zipFigures = { file: `dist/rotor-${engine.name}.zip`, bytes: zip.bytes };
+  // Cold start needs no database: every engine's handlers are measured, with a server or not.
+  say(`${engine.name}: cold start, ${RUNS} fresh processes per handler…`);
+  const unpacked = join(work, `${engine.name}-unpacked`);
+  unzipToDirectory(readFileSync(zip.file), unpacked);
+  const coldStart: Record<string, ColdStart> = {};
+  for (const strategy of STRATEGIES) {
+    coldStart[`${strategy}.js`] = measureHandlerColdStart(join(unpacked, `${strategy}.js`), RUNS, baseline);
+  }
   const provided = await serverFor(engine);
-  if ('reason' in provided) return provided;
+  if ('reason' in provided)
+    return { engine: engine.name, reason: provided.reason, zip: zipFigures, coldStart };
   const { server } = provided;
   try {
-    say(`${engine.name}: cold start, ${RUNS} fresh processes per handler…`);
-    const unpacked = join(work, `${engine.name}-unpacked`);
-    unzipToDirectory(readFileSync(zip.file), unpacked);
-    const coldStart: Record<string, ColdStart> = {};
-    for (const strategy of STRATEGIES) {
-      coldStart[`${strategy}.js`] = measureHandlerColdStart(join(unpacked, `${strategy}.js`), RUNS, baseline);
-    }
-
     const adapter: EngineTestAdapter = await testAdapterFactory(engine)(server, {
       database: uniqueName('rot_bench'),
     });
@@ -88,7 +112,7 @@ async function benchEngine(
       return {
         engine: engine.name,
         database: description,
-        zip: { file: `dist/rotor-${engine.name}.zip`, bytes: zip.bytes },
+        zip: zipFigures,
         coldStart,
         rotations: [single, alternating],
       };
@@ -114,10 +138,10 @@ async function main(): Promise<void> {
     say(`baseline: ${RUNS} runs of node -e 0…`);
     const baseline = measureBaseline(RUNS);
     const engines: EngineBench[] = [];
-    const skipped: { engine: string; reason: string }[] = [];
-    for (const engine of DEV_ENGINES) {
+    const skipped: SkippedEngine[] = [];
+    for (const engine of benchedEngines()) {
       const result = await benchEngine(engine, work, repoRoot, baseline, say);
-      if ('reason' in result) skipped.push({ engine: engine.name, reason: result.reason });
+      if ('reason' in result) skipped.push(result);
       else engines.push(result);
     }
     const report: BenchReport = {
@@ -134,7 +158,7 @@ async function main(): Promise<void> {
       `Rotor benchmarks: ${report.node}, ${report.platform}, ${report.cpus} CPUs, ${RUNS} runs each`,
       '',
       ...engines.map((e) => formatEngine(e, baseline)),
-      ...skipped.map((s) => `${s.engine}  skipped: ${s.reason}\n`),
+      ...skipped.map((s) => formatSkipped(s, baseline)),
       BENCH_NOTES,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
