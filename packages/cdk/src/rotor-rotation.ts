@@ -7,6 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { bundledZip } from './bundled-zips';
+import {
+  type ManagedSuperuserService,
+  managedSuperuserFindingResources,
+  managedSuperuserStatement,
+} from './managed-superuser-access';
 import { rotationPolicyStatements } from './rotation-policy';
 
 /** How the secret's credentials change: see the project's guide on choosing a strategy. */
@@ -21,6 +26,14 @@ export interface RotorRotationProps {
   readonly strategy?: RotorStrategy;
   /** Alternating users only, and required there: the secret named by `masterarn` in the secret's JSON. */
   readonly superuserSecret?: secretsmanager.ISecret;
+  /**
+   * Alternating users only: the service that manages the superuser secret (`{username, password}`
+   * tagged with its database, as RDS, Aurora, DocumentDB and Redshift create it), or whose read
+   * replica hosts the rotated secret. Grants the Describe/List calls that find the database:
+   * `rds` (postgres, mysql, sqlserver, documentdb), `redshift` or `redshift-serverless`.
+   * @default none: the superuser secret holds host and port
+   */
+  readonly managedSuperuserSecret?: ManagedSuperuserService;
 
   /** As `secret.addRotationSchedule`: time between rotations. `Duration.days(0)` sets no rule. @default Duration.days(30) */
   readonly automaticallyAfter?: Duration;
@@ -99,6 +112,11 @@ export class RotorRotation extends Construct {
     })) {
       this.role.addToPolicy(statement);
     }
+    if (props.managedSuperuserSecret) {
+      this.role.addToPolicy(
+        managedSuperuserStatement(Stack.of(this), props.engine, props.managedSuperuserSecret),
+      );
+    }
 
     let securityGroups = props.securityGroups;
     if (props.vpc && !securityGroups) {
@@ -168,6 +186,9 @@ function validate(props: RotorRotationProps, strategy: RotorStrategy): void {
   if (strategy !== ALTERNATING && props.superuserSecret) {
     throw new Error('RotorRotation: superuserSecret is only used with strategy alternating-users');
   }
+  if (props.managedSuperuserSecret && strategy !== ALTERNATING) {
+    throw new Error('RotorRotation: managedSuperuserSecret is only used with strategy alternating-users');
+  }
   if (props.automaticallyAfter && props.schedule) {
     throw new Error('RotorRotation: give automaticallyAfter or schedule, not both');
   }
@@ -205,6 +226,18 @@ function acknowledgeJustifiedFindings(rotation: RotorRotation, props: RotorRotat
       reason:
         'The EC2 network-interface actions a function in a VPC needs support no resource-level scoping (the same actions as AWSLambdaVPCAccessExecutionRole, without its logs:* on every log group).',
     });
+  }
+  if (props.managedSuperuserSecret) {
+    const stack = Stack.of(rotation);
+    Validations.of(rotation.role.node.tryFindChild('DefaultPolicy') ?? rotation.role).acknowledge(
+      ...managedSuperuserFindingResources(stack, props.engine, props.managedSuperuserSecret).map(
+        (resource) => ({
+          id: `AwsSolutions-IAM5[${resource}]`,
+          reason:
+            'A managed superuser secret names its database only by a tag, and a replica is matched by its endpoint: the read-only Describe/List calls cover the databases of this account and region (Redshift Serverless List calls allow no resource scoping), and only when managedSuperuserSecret is set.',
+        }),
+      ),
+    );
   }
   Validations.of(rotation.function).acknowledge({
     id: 'AwsSolutions-L1',
