@@ -6,7 +6,7 @@ import { badInputCases } from './bad-input-cases';
 import { type AppUser, ConformanceHarness } from './conformance-harness';
 import type { EngineTestAdapter } from './engine-test-adapter';
 import type { FaultPoint } from './fault-injection';
-import { describeManagedSuperuser } from './managed-superuser-cases';
+import { describeManagedSuperuser, type ManagedSuperuserOptions } from './managed-superuser-cases';
 
 export interface EngineConformanceOptions extends ConformanceTestOptions {
   readonly target: TargetName;
@@ -16,10 +16,11 @@ export interface EngineConformanceOptions extends ConformanceTestOptions {
 export interface ConformanceTestOptions {
   /**
    * Whether the engine resolves superuser secrets that RDS manages (its managedSecretResolutions
-   * include rds-instance and rds-cluster), which the managed-superuser cases exercise through the
-   * emulator's RDS API. Default true.
+   * include rds-instance or rds-cluster), which the managed-superuser cases exercise through the
+   * emulator's RDS API; with options, which resolutions, the Engine value RDS reports and what
+   * the cases run against. Default true (both resolutions).
    */
-  readonly managedSuperuser?: boolean;
+  readonly managedSuperuser?: boolean | ManagedSuperuserOptions;
 }
 
 const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
@@ -337,7 +338,11 @@ export function defineEngineConformanceTests(
       });
     });
 
-    if (options.managedSuperuser !== false) describeManagedSuperuser(() => h);
+    if (options.managedSuperuser !== false)
+      describeManagedSuperuser(
+        () => h,
+        typeof options.managedSuperuser === 'object' ? options.managedSuperuser : {},
+      );
 
     describe('bad input is refused with a typed error and changes nothing', () => {
       it.each(badInputCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
