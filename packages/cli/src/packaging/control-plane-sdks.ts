@@ -30,7 +30,7 @@ export type ControlPlaneSdk = ControlPlaneService;
 export interface ControlPlaneSdkFiles {
   /** `<name>-sdk.js` (and its map) → contents. */
   readonly files: Map<string, Uint8Array>;
-  /** Every source file inside them, relative to the working directory. */
+  /** Every source file esbuild kept in them, relative to the working directory. */
   readonly inputs: readonly string[];
   /** The packages they borrow from the handler, sorted. */
   readonly borrowed: readonly string[];
@@ -121,9 +121,13 @@ export async function bundleControlPlaneSdks(options: ControlPlaneSdkOptions): P
   for (const file of result.outputFiles) {
     files.set(relative(outdir, file.path).split('\\').join('/'), file.contents);
   }
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((i) => !i.startsWith('rotor-borrowed:'))
-    .sort();
+  // What esbuild kept (tree-shaken files are parsed but contribute nothing).
+  const kept = Object.values(result.metafile.outputs).flatMap((o) =>
+    Object.entries(o.inputs)
+      .filter(([path, i]) => i.bytesInOutput > 0 && !path.startsWith('rotor-borrowed:'))
+      .map(([path]) => path),
+  );
+  const inputs = [...new Set(kept)].sort();
   return { files, inputs, borrowed: [...borrowed].sort() };
 }
 
