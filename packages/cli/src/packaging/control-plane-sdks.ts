@@ -140,7 +140,7 @@ const isBare = (path: string) => !path.startsWith('.') && !path.startsWith('/') 
  */
 async function lenderImports(lender: string, workingDirectory: string): Promise<Set<string>> {
   const seen = new Set<string>();
-  await build({
+  const pass = build({
     stdin: { contents: `require(${JSON.stringify(LENDER)});`, resolveDir: lender, loader: 'js' },
     absWorkingDir: workingDirectory,
     write: false,
@@ -160,6 +160,11 @@ async function lenderImports(lender: string, workingDirectory: string): Promise<
       },
     ],
   });
+  try {
+    await pass;
+  } catch (error) {
+    throw new PackagingError(`esbuild failed on ${LENDER}: ${(error as Error).message}`, { cause: error });
+  }
   return seen;
 }
 
