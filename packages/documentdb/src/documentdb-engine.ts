@@ -45,6 +45,10 @@ export const documentDbEngine: DatabaseEngine<DocumentDbConnection> = {
   family: 'documentdb',
   // `mongo` is what AWS's templates and DocumentDB's console write; `docdb` is accepted too.
   engineNames: ['mongo', 'docdb'],
+  // DocumentDB manages a cluster's master user secret as RDS does ({username, password}, tagged
+  // aws:rds:primaryDBClusterArn); its clusters are RDS clusters (engine `docdb`), found through
+  // the RDS API's DescribeDBClusters. It has no DB instances with a master user of their own.
+  managedSecretResolutions: ['rds-cluster'],
   settings: [],
   defaultPort: 27017,
   defaultDbname: DEFAULT_AUTH_DB,

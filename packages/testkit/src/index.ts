@@ -50,6 +50,7 @@ export {
   type SoakTarget,
 } from './engine-suite/fault-soak';
 export { LogCapture } from './engine-suite/log-capture';
+export type { ManagedSuperuserOptions } from './engine-suite/managed-superuser-cases';
 export { type InvariantCase, invariantViolations } from './engine-suite/rotation-invariant';
 export {
   type ConformanceTestOptions,

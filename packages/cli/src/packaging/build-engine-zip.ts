@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { controlPlaneServices, type EngineModule } from '@rotor/rotation-core';
 import { PackagingError } from '../errors';
-import { bundleHandlers, controlPlaneSdkEntryPoint } from './bundle-handlers';
+import { bundleHandlers, NODE_TARGET } from './bundle-handlers';
+import { bundleControlPlaneSdks } from './control-plane-sdks';
 import { handlerEntryPoint, packageDirectory, STRATEGIES } from './engine-packages';
 import { rdsCaBundlePem } from './rds-ca-bundle';
 import { bundledPackages, formatThirdPartyNotices, THIRD_PARTY_NOTICES_ENTRY } from './third-party-notices';
@@ -37,20 +38,27 @@ export interface BuiltZip {
 export async function buildEngineZip(options: BuildEngineZipOptions): Promise<BuiltZip> {
   const { module } = options;
   const packageDir = packageDirectory(module.packageName);
-  const entryPoints = {
-    ...Object.fromEntries(STRATEGIES.map((s) => [s, handlerEntryPoint(packageDir, s)])),
-    ...Object.fromEntries(
-      controlPlaneServices(module.engine.managedSecretResolutions ?? []).map((sdk) =>
-        controlPlaneSdkEntryPoint(sdk, packageDir),
-      ),
-    ),
-  };
-  const bundled = await bundleHandlers({
+  const entryPoints = Object.fromEntries(STRATEGIES.map((s) => [s, handlerEntryPoint(packageDir, s)]));
+  // The control-plane SDK files first: the handlers lend them the packages they borrow.
+  const sdks = controlPlaneServices(module.engine.managedSecretResolutions ?? []);
+  const sdkFiles = await bundleControlPlaneSdks({
+    sdks,
+    resolveFrom: packageDir,
+    workingDirectory: options.repoRoot,
+    target: NODE_TARGET,
+    ...(options.sourcemap ? { sourcemap: true } : {}),
+  });
+  const handlers = await bundleHandlers({
     entryPoints,
     workingDirectory: options.repoRoot,
     omit: module.bundleOmits,
+    controlPlaneSdks: { sdks, borrowed: sdkFiles.borrowed, resolveFrom: packageDir },
     ...(options.sourcemap ? { sourcemap: true } : {}),
   });
+  const bundled = {
+    files: new Map([...handlers.files, ...sdkFiles.files]),
+    inputs: [...new Set([...handlers.inputs, ...sdkFiles.inputs])].sort(),
+  };
   const entries: ZipInputEntry[] = [...bundled.files].map(([name, data]) => ({ name, data }));
   entries.push({
     name: THIRD_PARTY_NOTICES_ENTRY,

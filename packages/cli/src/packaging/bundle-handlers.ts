@@ -1,9 +1,14 @@
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import type { ControlPlaneService } from '@rotor/rotation-core';
 import { type BuildResult, build, type Metafile, type Plugin } from 'esbuild';
 import { PackagingError } from '../errors';
+import {
+  assertLentPackagesBundled,
+  type ControlPlaneSdk,
+  isControlPlaneSdkFile,
+  lendToControlPlaneSdks,
+} from './control-plane-sdks';
 
 export interface BundleOptions {
   /** Output file name (without `.js`) → entry point source file. */
@@ -20,6 +25,15 @@ export interface BundleOptions {
    */
   readonly omit?: Readonly<Record<string, string>>;
   readonly sourcemap?: boolean;
+  /**
+   * The control-plane SDK files the zip carries (`bundleControlPlaneSdks`): rotation-core's
+   * requires of them load those files, lending them the packages they borrow.
+   */
+  readonly controlPlaneSdks?: {
+    readonly sdks: readonly ControlPlaneSdk[];
+    readonly borrowed: readonly string[];
+    readonly resolveFrom: string;
+  };
 }
 
 /** File name in the zip → contents. */
@@ -32,7 +46,7 @@ export interface Bundle {
 }
 
 // The Lambda runtime the zips are for (nodejs22.x).
-const TARGET = 'node22';
+export const NODE_TARGET = 'node22';
 
 /**
  * Bundles handlers for Lambda: CommonJS, minified, with the database driver and the AWS SDK
@@ -52,13 +66,21 @@ export async function bundleHandlers(options: BundleOptions): Promise<Bundle> {
       bundle: true,
       platform: 'node',
       format: 'cjs',
-      target: TARGET,
+      target: NODE_TARGET,
       minify: true,
       legalComments: 'none',
       sourcemap: options.sourcemap ? 'linked' : false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [workspaceSources, without(options.omit ?? {}), controlPlaneSdkAsOwnFile],
+      plugins: [
+        workspaceSources,
+        without(options.omit ?? {}),
+        lendToControlPlaneSdks(
+          options.controlPlaneSdks?.sdks ?? [],
+          options.controlPlaneSdks?.borrowed ?? [],
+          options.controlPlaneSdks?.resolveFrom ?? options.workingDirectory,
+        ),
+      ],
     });
   } catch (error) {
     throw new PackagingError(`esbuild failed: ${(error as Error).message}`, { cause: error });
@@ -70,6 +92,7 @@ export async function bundleHandlers(options: BundleOptions): Promise<Bundle> {
     throw new PackagingError(`esbuild warned: ${text}`);
   }
   checkExternals(result.metafile);
+  assertLentPackagesBundled(result.metafile);
 
   const files: BundledFiles = new Map();
   for (const file of result.outputFiles) {
@@ -121,37 +144,6 @@ function without(omit: Readonly<Record<string, string>>): Plugin {
       }));
     },
   };
-}
-
-/**
- * rotation-core requires the control-plane SDK clients (RDS, Redshift, Redshift Serverless) only
- * for a superuser secret the database service manages. In the bundle each stays a file of its own
- * next to the handlers (`<name>-sdk.js`, built from controlPlaneSdkEntryPoint), so the handlers
- * every rotation loads do not grow, and a zip carries only the clients its engine resolves with.
- */
-export type ControlPlaneSdk = ControlPlaneService;
-const CONTROL_PLANE_SDK = /^\.\/(rds|redshift|redshift-serverless)-sdk$/;
-const isControlPlaneSdkFile = (path: string) => /^\.\/(rds|redshift|redshift-serverless)-sdk\.js$/.test(path);
-
-const controlPlaneSdkAsOwnFile: Plugin = {
-  name: 'rotor-control-plane-sdk-file',
-  setup(b) {
-    b.onResolve({ filter: CONTROL_PLANE_SDK }, (args) =>
-      /rotation-core[\\/](src|dist)[\\/]managed-secrets$/.test(args.resolveDir)
-        ? { path: `${args.path}.js`, external: true }
-        : undefined,
-    );
-  },
-};
-
-/** The entry-point name and source of a control-plane SDK file. */
-export function controlPlaneSdkEntryPoint(sdk: ControlPlaneSdk, resolveFrom: string): [string, string] {
-  const packageJson = require.resolve('@rotor/rotation-core/package.json', { paths: [resolveFrom] });
-  const source = join(dirname(packageJson), 'src', 'managed-secrets', `${sdk}-sdk.ts`);
-  return [
-    `${sdk}-sdk`,
-    existsSync(source) ? source : join(dirname(packageJson), 'dist', 'managed-secrets', `${sdk}-sdk.js`),
-  ];
 }
 
 const BUILTINS = new Set(builtinModules);

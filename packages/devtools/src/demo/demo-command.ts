@@ -14,7 +14,9 @@ export const DEMO_HELP = `Usage: pnpm demo [--json]
 Builds the Lambda zips (dist/rotor-<engine>.zip), starts an embedded PostgreSQL (password
 authentication) and the local Secrets Manager, stores an application user's and its admin's
 secrets in AWS's format, and rotates them with the PostgreSQL zip's handlers: once single-user,
-twice alternating users. After each rotation it shows the version stages, the current user, that
+twice alternating users, then alternating once more with the admin as a superuser secret RDS
+manages ({username, password} tagged aws:rds:primaryDBInstanceArn, the host found through the
+local RDS API). After each rotation it shows the version stages, the current user, that
 the new credentials log in and read the application's table, that replaced passwords are refused,
 and how long each step took. Needs no Docker, no database install and no AWS account; run it in a
 checkout of the Rotor repository.

@@ -16,6 +16,7 @@ import {
   formatRotation,
   type RotationReport,
 } from './demo-report';
+import { MANAGED, resolvedThroughRds, useManagedSuperuser } from './managed-superuser';
 import { newPassword } from './new-password';
 import type { TerminalStyle } from './terminal-style';
 import { type RotationOutcome, ZipRotationRig } from './zip-rotation-rig';
@@ -52,16 +53,23 @@ type DemoAdapter = EngineTestAdapter &
 const NAMES = { admin: 'rotor_admin', app: 'app_user', database: 'rotor_demo', table: 'orders' };
 const SECRET_NAMES = { admin: 'rotor-demo/admin', app: 'rotor-demo/app' };
 
-const ROTATIONS: readonly { title: string; strategy: StrategyName }[] = [
+const ROTATIONS: readonly { title: string; strategy: StrategyName; managedSuperuser?: true }[] = [
   { title: 'single user', strategy: 'single-user' },
   { title: 'alternating users', strategy: 'alternating-users' },
   { title: 'alternating users, again', strategy: 'alternating-users' },
+  // The admin as a superuser secret RDS manages: the handler finds the host through the RDS API.
+  {
+    title: 'alternating users, superuser secret managed by RDS',
+    strategy: 'alternating-users',
+    managedSuperuser: true,
+  },
 ];
 
 /**
  * `rotor demo`: builds the zips, starts an embedded PostgreSQL and the local Secrets Manager, and
  * rotates an application user's secret with the PostgreSQL zip's handlers, once single-user and
- * twice alternating, proving after each rotation who can log in. `stop()` may be called at any
+ * three times alternating (the last with a superuser secret RDS manages, resolved through the
+ * emulator's RDS API), proving after each rotation who can log in. `stop()` may be called at any
  * time (Ctrl-C) and is called by `run()` when it ends.
  */
 export class Demo {
@@ -173,6 +181,7 @@ export class Demo {
     const history: Credentials[] = [users.app];
     for (const [index, plan] of ROTATIONS.entries()) {
       const before = history[history.length - 1] as Credentials;
+      if (plan.managedSuperuser) await this.switchToManagedSuperuser(rig, db, users.admin, appArn);
       const started = Date.now();
       const outcome = await rig.rotate(appArn, plan.strategy);
       const wallMs = Date.now() - started;
@@ -182,6 +191,7 @@ export class Demo {
       history.push(after);
 
       const checks = [stagesCheck(outcome)];
+      if (plan.managedSuperuser) checks.push(resolvedThroughRds(rig.output, outcome.versionId));
       if (outcome.ok) checks.push(...(await this.loginChecks(db, users, plan.strategy, history)));
       const report: RotationReport = {
         title: plan.title,
@@ -242,6 +252,22 @@ export class Demo {
         : `\n${s.bad(`${total - held} of ${total} checks failed${rotations.length < ROTATIONS.length ? ', rotations stopped early' : ''}.`)} Stopping PostgreSQL and the local Secrets Manager.\n`,
     );
     return report;
+  }
+
+  /** Points the app secret at a `{username, password}` admin secret tagged as RDS tags it. */
+  private async switchToManagedSuperuser(
+    rig: ZipRotationRig,
+    database: DemoAdapter,
+    admin: Credentials,
+    appArn: string,
+  ): Promise<void> {
+    const { style: s } = this.options;
+    await useManagedSuperuser(rig, database, admin, appArn);
+    this.print(
+      `${s.mark(true)} The local RDS API reports this database as DB instance ${MANAGED.instance}; ` +
+        `${MANAGED.secretName} holds only the admin's {username, password}, tagged ${MANAGED.tag}, ` +
+        `and ${SECRET_NAMES.app}'s masterarn now names it\n\n`,
+    );
   }
 
   /** Who can log in after a rotation, with which password; never prints one. */

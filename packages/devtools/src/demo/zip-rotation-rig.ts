@@ -2,8 +2,10 @@ import {
   CreateSecretCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
+  PutSecretValueCommand,
   RotateSecretCommand,
   SecretsManagerClient,
+  TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { CONTROL_PLANE_ENDPOINT_VARIABLES, type StrategyName } from '@rotor/rotation-core';
 import { SecretsManagerLocal } from '@rotor/secrets-manager-local';
@@ -78,12 +80,31 @@ export class ZipRotationRig {
     return this.emulator.lambdaArn(`rotor-${strategy}`);
   }
 
-  /** Creates a secret and returns its ARN. */
-  async createSecret(name: string, value: Record<string, unknown>): Promise<string> {
+  /** Creates a secret (tagged, if tags are given) and returns its ARN. */
+  async createSecret(
+    name: string,
+    value: Record<string, unknown>,
+    tags: Readonly<Record<string, string>> = {},
+  ): Promise<string> {
     const created = await this.client.send(
       new CreateSecretCommand({ Name: name, SecretString: JSON.stringify(value) }),
     );
-    return created.ARN ?? name;
+    const arn = created.ARN ?? name;
+    if (Object.keys(tags).length > 0)
+      await this.client.send(
+        new TagResourceCommand({
+          SecretId: arn,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+    return arn;
+  }
+
+  /** Stores a new current value (PutSecretValue moves AWSCURRENT onto it, as in AWS). */
+  async putValue(secretId: string, value: Record<string, unknown>): Promise<void> {
+    await this.client.send(
+      new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(value) }),
+    );
   }
 
   /** The secret's current value (AWSCURRENT), parsed. */

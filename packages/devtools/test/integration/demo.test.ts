@@ -1,6 +1,7 @@
 // The demo as the README's first command (`pnpm demo`) runs it (in-process): it builds the zips, starts its
-// own embedded PostgreSQL and the local Secrets Manager, rotates three times and exits 0, printing
-// the expected sections and never a password.
+// own embedded PostgreSQL and the local Secrets Manager, rotates four times (the last with a
+// superuser secret RDS manages, resolved through the local RDS API by the zip's rds-sdk.js) and
+// exits 0, printing the expected sections and never a password.
 
 import { findRepoRoot } from '@rotor/cli';
 import { runDemoCommand } from '../../src/demo/demo-command';
@@ -24,7 +25,7 @@ async function demo(...args: string[]): Promise<{ code: number; out: string; err
 
 afterEach(() => jest.restoreAllMocks());
 
-it('rotates single-user then alternating twice, proves each login and exits 0', async () => {
+it('rotates single-user, then alternating three times (the last with an RDS-managed superuser), proves each login and exits 0', async () => {
   const created = jest.spyOn(demoDatabase, 'newPassword');
   const read = jest.spyOn(ZipRotationRig.prototype, 'currentValue');
   const { code, out, err } = await demo();
@@ -39,7 +40,10 @@ it('rotates single-user then alternating twice, proves each login and exits 0', 
     '1. single user',
     '2. alternating users',
     '3. alternating users, again',
-    'All 11 checks held.',
+    'The local RDS API reports this database as DB instance rotor-demo',
+    '4. alternating users, superuser secret managed by RDS',
+    "the superuser's host came from RDS DescribeDBInstances (DB instance rotor-demo)",
+    'All 16 checks held.',
   ]) {
     expect(text).toContain(section);
   }
@@ -59,9 +63,9 @@ it('rotates single-user then alternating twice, proves each login and exits 0', 
       (v) => String(v.password),
     ),
   ];
-  expect(new Set(passwords).size).toBe(5);
+  expect(new Set(passwords).size).toBe(6);
   for (const password of passwords) expect(out.includes(password)).toBe(false);
-}, 120_000);
+}, 300_000);
 
 it('--json prints only a summary, with every check held and no password', async () => {
   const created = jest.spyOn(demoDatabase, 'newPassword');
@@ -77,7 +81,8 @@ it('--json prints only a summary, with every check held and no password', async 
     ['single-user', 'app_user', 4],
     ['alternating-users', 'app_user_clone', 4],
     ['alternating-users', 'app_user', 4],
+    ['alternating-users', 'app_user_clone', 4],
   ]);
   expect([...report.rotations.flatMap((r) => r.checks), ...report.checks].every((c) => c.held)).toBe(true);
   for (const r of created.mock.results) expect(out.includes(String(r.value))).toBe(false);
-}, 120_000);
+}, 300_000);

@@ -149,6 +149,36 @@ function expectRotated(outcome: RotationOutcome): void {
       expect(await adapter.canLogin(clone.username, clone.password)).toBe(false);
     });
 
+    it("alternating users with the master secret DocumentDB manages: the zip's rds-sdk.js finds the cluster through the local RDS API", async () => {
+      // The double as DocumentDB cluster rotor-docdb (engine docdb, as RDS DescribeDBClusters reports it).
+      const topology = rig.emulator.replaceTopology({
+        dbClusters: [{ id: 'rotor-docdb', engine: 'docdb', address: 'localhost', port: double.port }],
+      });
+      const master = await rig.createSecret(
+        uniqueName('docdb-managed'),
+        { username: double.options.rootUser.username, password: double.options.rootUser.password },
+        { 'aws:rds:primaryDBClusterArn': topology.dbClusters[0]?.arn as string },
+      );
+      const secret = await rig.createSecret(
+        uniqueName('docdb-rds'),
+        secretFor(appNow, { masterarn: master }),
+      );
+      const outcome = await rig.rotate(secret, 'alternating-users');
+      expectRotated(outcome);
+      expect(
+        rig.output
+          .records()
+          .find((r) => r.message === 'superuser resolved' && r.versionId === outcome.versionId),
+      ).toMatchObject({
+        resolution: 'rds-cluster',
+        found: expect.stringContaining('RDS DB cluster rotor-docdb'),
+      });
+      const clone = await current(secret);
+      expect(clone.username).toBe(`${app.username}_clone`);
+      expect(await adapter.canLogin(clone.username, clone.password)).toBe(true);
+      expect(await adapter.canLogin(appNow.username, appNow.password)).toBe(true);
+    });
+
     it('a wrong superuser password stops the alternating rotation and changes nothing', async () => {
       const master = await rig.createSecret(
         uniqueName('docdb-badroot'),

@@ -39,7 +39,8 @@ interface Credentials {
   readonly password: string;
 }
 
-function expectRotated(outcome: RotationOutcome): void {
+/** `extraCalls`: Secrets Manager calls beyond the README's (a managed superuser's DescribeSecret, 1). */
+function expectRotated(outcome: RotationOutcome, extraCalls = 0): void {
   expect(outcome.failure).toBeUndefined();
   expect(outcome.steps.map((s) => [s.step, s.ok])).toEqual([
     ['createSecret', true],
@@ -48,7 +49,7 @@ function expectRotated(outcome: RotationOutcome): void {
     ['finishSecret', true],
   ]);
   expect(outcome.steps.reduce((sum, s) => sum + s.secretsManagerCalls, 0)).toBe(
-    EXPECTED_CALLS[outcome.strategy],
+    EXPECTED_CALLS[outcome.strategy] + extraCalls,
   );
   const previousCurrent = outcome.before.find((v) => v.stages.includes('AWSCURRENT'))?.versionId;
   // The new version is current, the old one previous, and nothing is left pending.
@@ -151,7 +152,44 @@ for (const subject of subjects) {
       expect(await login(clone)).toEqual({ loggedIn: true, rows: 3 });
       expect(original.password).not.toBe(appNow.password);
       expect(await login(appNow)).toMatchObject({ loggedIn: false });
+      appNow = original;
     });
+
+    // Only for engines that resolve RDS DB instances (their zips carry rds-sdk.js).
+    const itRdsInstance = (subject.engine.engine.managedSecretResolutions ?? []).includes('rds-instance')
+      ? it
+      : it.skip;
+    itRdsInstance(
+      'alternating users with a superuser secret RDS manages: the zip resolves its host through the local RDS API',
+      async () => {
+        const { host, port } = database.superuser();
+        const topology = rig.emulator.replaceTopology({
+          dbInstances: [{ id: 'rotor-zip', engine: database.engineValue, address: host, port }],
+        });
+        const master = await rig.createSecret(
+          uniqueName('rds-master'),
+          { username: users.admin.username, password: users.admin.password },
+          { 'aws:rds:primaryDBInstanceArn': topology.dbInstances[0]?.arn as string },
+        );
+        const secret = await rig.createSecret(
+          uniqueName('app-rds'),
+          adapterSecret(database, appNow, { masterarn: master }),
+        );
+        const outcome = await rig.rotate(secret, 'alternating-users');
+        // One call more: the superuser secret's tags (DescribeSecret).
+        expectRotated(outcome, 1);
+        expect(
+          rig.output
+            .records()
+            .find((r) => r.message === 'superuser resolved' && r.versionId === outcome.versionId),
+        ).toMatchObject({
+          resolution: 'rds-instance',
+          found: expect.stringContaining('RDS DB instance rotor-zip'),
+        });
+        const rotated = await current(secret);
+        expect(await login(rotated)).toEqual({ loggedIn: true, rows: 3 });
+      },
+    );
 
     it('never lets a password reach the handlers’ output', () => {
       const text = rig.output.text;

@@ -1,6 +1,6 @@
 import { runEngineConformanceSuite } from '@rotor/testkit';
-import { documentDbEngine } from '../../src/documentdb-engine';
 import { createTestAdapter, type DocumentDbTestAdapter } from '../../src/testing';
+import { documentDbManagedSuperuser } from './managed-superuser-options';
 
 // The shared suite against a REAL MongoDB: ROTOR_TEST_MONGODB_URL, else the pinned `mongo` image
 // through Docker (started with a root user, so authentication is on), else one SKIP line.
@@ -12,9 +12,7 @@ runEngineConformanceSuite({
     adapter = await createTestAdapter(server);
     return adapter;
   },
-  managedSuperuser: ((documentDbEngine.managedSecretResolutions ?? []) as readonly string[]).some((r) =>
-    r.startsWith('rds-'),
-  ),
+  managedSuperuser: documentDbManagedSuperuser('against a real MongoDB'),
 });
 
 afterAll(async () => {

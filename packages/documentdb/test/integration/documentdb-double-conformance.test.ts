@@ -4,13 +4,15 @@ import {
   MongoProtocolDouble,
   opensslAvailable,
 } from '@rotor/testkit';
-import { documentDbEngine } from '../../src/documentdb-engine';
 import { createDocumentDbTestAdapter, type DocumentDbTestAdapter } from '../../src/testing';
+import { documentDbManagedSuperuser } from './managed-superuser-options';
 
 // The shared suite through the Secrets Manager emulator against the testkit's MongoDB PROTOCOL
 // DOUBLE (no MongoDB or DocumentDB server can run here), in its DocumentDB flavour, over verified
 // TLS: the double's certificate is signed by a test CA that the handlers trust only through
-// ROTOR_CA_BUNDLE, and the secrets say "ssl": true.
+// ROTOR_CA_BUNDLE, and the secrets say "ssl": true. The managed-superuser cases resolve the
+// double as DocumentDB cluster (engine docdb) through the emulator's RDS API; 127.0.0.2, the
+// read replica's stand-in, is in the certificate too.
 const tls = opensslAvailable();
 if (!tls)
   process.stdout.write(
@@ -22,7 +24,7 @@ if (!tls)
   () => {
     let double: MongoProtocolDouble | undefined;
     let adapter: DocumentDbTestAdapter | undefined;
-    const certs = tls ? createTestCertificates() : undefined;
+    const certs = tls ? createTestCertificates(['DNS:localhost', 'IP:127.0.0.1', 'IP:127.0.0.2']) : undefined;
 
     defineEngineConformanceTests(
       async () => {
@@ -41,11 +43,7 @@ if (!tls)
         });
         return adapter;
       },
-      {
-        managedSuperuser: ((documentDbEngine.managedSecretResolutions ?? []) as readonly string[]).some((r) =>
-          r.startsWith('rds-'),
-        ),
-      },
+      { managedSuperuser: documentDbManagedSuperuser('against the MongoDB protocol double') },
     );
 
     afterAll(async () => {

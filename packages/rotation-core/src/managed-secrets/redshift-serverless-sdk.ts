@@ -1,6 +1,11 @@
 /**
- * The @aws-sdk/client-redshift-serverless module, required only when a superuser secret needs it. A Lambda
- * bundle carries it as a file of its own (redshift-serverless-sdk.js), so the handlers every rotation loads stay
- * as small, and start as fast, as without it.
+ * What Rotor uses of @aws-sdk/client-redshift-serverless, required only when a superuser secret
+ * needs it. A Lambda bundle carries it as a file of its own (redshift-serverless-sdk.js), so the
+ * handlers every rotation loads stay as small, and start as fast, as without it. Named exports
+ * only: the bundle keeps these and what they reach, not the client's other commands and paginators.
  */
-export * from '@aws-sdk/client-redshift-serverless';
+export {
+  ListNamespacesCommand,
+  ListWorkgroupsCommand,
+  RedshiftServerlessClient,
+} from '@aws-sdk/client-redshift-serverless';

@@ -7,5 +7,8 @@ import { createTestAdapter } from '../../src/testing';
 runEngineConformanceSuite({
   target: 'sqlserver',
   createAdapter: createTestAdapter,
-  managedSecretResolutions: sqlServerEngine.managedSecretResolutions ?? [],
+  managedSuperuser: {
+    resolutions: sqlServerEngine.managedSecretResolutions ?? [],
+    against: 'against a real SQL Server',
+  },
 });

@@ -27,7 +27,10 @@ describe('TDS protocol double, not a real SQL Server: sqlserver engine conforman
       return createTestAdapter(server);
     },
     {
-      managedSecretResolutions: sqlServerEngine.managedSecretResolutions ?? [],
+      managedSuperuser: {
+        resolutions: sqlServerEngine.managedSecretResolutions ?? [],
+        against: 'against the TDS protocol double',
+      },
     },
   );
 

@@ -1,18 +1,36 @@
 import { TagResourceCommand } from '@aws-sdk/client-secrets-manager';
-import { MANAGED_SECRET_TAGS } from '@rotor/rotation-core';
+import { MANAGED_SECRET_TAGS, type ManagedSecretResolution } from '@rotor/rotation-core';
 import type { Topology } from '@rotor/secrets-manager-local';
 import type { AppUser, ConformanceHarness } from './conformance-harness';
 import { LoopbackAlias } from './loopback-alias';
 
+export interface ManagedSuperuserOptions {
+  /**
+   * The RDS resolutions the engine declares: the DB instance cases run for `rds-instance`, the
+   * DB cluster cases for `rds-cluster` (the refusals through the instance API when it has one,
+   * else through the cluster API). Default both.
+   */
+  readonly resolutions?: readonly ManagedSecretResolution[];
+  /** The Engine value RDS reports for the engine's databases (DocumentDB: `docdb`); default the adapter's engineValue. */
+  readonly rdsEngine?: string;
+  /** What the cases run against, for their names (e.g. `against the MongoDB protocol double`). */
+  readonly against?: string;
+}
+
 /**
- * Alternating users with a superuser secret holding only `{username, password}` (the one RDS and
- * Aurora manage), resolved through the emulator's RDS API to the real test server; and a rotated
- * secret on a read replica, for which the same server reached through 127.0.0.2 stands in.
- * `clusters`: the engine also resolves Aurora clusters (rds-cluster); without it (RDS for SQL
- * Server has no clusters) the cluster cases become a refusal of the cluster tag.
+ * Alternating users with a superuser secret holding only `{username, password}` (the one RDS,
+ * Aurora and DocumentDB manage), resolved through the emulator's RDS API to the test server; and
+ * a rotated secret on a read replica, for which the same server reached through 127.0.0.2 stands in.
  */
-export function describeManagedSuperuser(harness: () => ConformanceHarness, clusters: boolean): void {
-  describe('superuser secrets the database service manages, and read replicas', () => {
+export function describeManagedSuperuser(
+  harness: () => ConformanceHarness,
+  options: ManagedSuperuserOptions = {},
+): void {
+  const resolutions = options.resolutions ?? ['rds-instance', 'rds-cluster'];
+  const instances = resolutions.includes('rds-instance');
+  const clusters = resolutions.includes('rds-cluster');
+  const title = 'superuser secrets the database service manages, and read replicas';
+  describe(options.against ? `${title} (${options.against})` : title, () => {
     let h: ConformanceHarness;
     let alias: LoopbackAlias;
     let user: AppUser;
@@ -20,19 +38,41 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness, clus
     const clone = () => `${user.username}_clone`;
 
     /** The test server as RDS instance rotor-primary and Aurora cluster rotor-aurora; the alias as a replica. */
-    const setTopology = (replicaOf: 'rotor-primary' | 'rotor-other', engine = h.adapter.engineValue) => {
+    // With 'rotor-other', neither the instance's replica nor the cluster's reader is the alias.
+    const setTopology = (
+      replicaOf: 'rotor-primary' | 'rotor-other',
+      engine = options.rdsEngine ?? h.adapter.engineValue,
+    ) => {
       const su = h.adapter.superuser();
+      const reader = replicaOf === 'rotor-primary' ? alias.host : 'reader.rotor.invalid';
       topology = h.controlPlane({
         dbInstances: [
           { id: 'rotor-primary', engine, address: su.host, port: su.port },
           { id: 'rotor-other', engine, address: 'other.rotor.invalid', port: su.port },
           { id: 'rotor-replica', engine, address: alias.host, port: alias.port, replicaOf },
         ],
-        dbClusters: [
-          { id: 'rotor-aurora', engine, address: su.host, port: su.port, readerEndpoint: alias.host },
-        ],
+        dbClusters: [{ id: 'rotor-aurora', engine, address: su.host, port: su.port, readerEndpoint: reader }],
       });
     };
+    // The refusals go through the instance API when the engine resolves instances, else the cluster API.
+    const primary = instances
+      ? {
+          tag: 'aws:rds:primarydbinstancearn',
+          id: 'rotor-primary',
+          kind: 'DB instance',
+          api: 'DescribeDBInstances',
+          gone: 'db:rotor-gone',
+        }
+      : {
+          tag: 'aws:rds:primarydbclusterarn',
+          id: 'rotor-aurora',
+          kind: 'DB cluster',
+          api: 'DescribeDBClusters',
+          gone: 'cluster:rotor-gone',
+        };
+    const wantedTags = resolutions
+      .map((r) => (r === 'rds-instance' ? 'aws:rds:primarydbinstancearn' : 'aws:rds:primarydbclusterarn'))
+      .join(' or ');
     const arnOf = (id: string) =>
       [...topology.dbInstances, ...topology.dbClusters].find((d) => d.id === id)?.arn as string;
 
@@ -89,68 +129,98 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness, clus
       user = await h.appUser('rot_mgd');
     });
 
-    it('resolves the host through RDS DescribeDBInstances (tag key in any case) and rotates', async () => {
-      const superArn = await managedSuperuser({ 'aws:rds:primaryDBInstanceArn': arnOf('rotor-primary') });
-      const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn }));
-      const current = await rotateAndExpectClone(arn);
-      expect(current.masterarn).toBe(superArn);
-      expect(resolvedLog()).toMatchObject({
-        resolution: 'rds-instance',
-        tag: 'aws:rds:primarydbinstancearn',
-        database: arnOf('rotor-primary'),
-        found: expect.stringContaining('RDS DB instance rotor-primary'),
-      });
-    });
+    // Cases of a resolution the engine does not declare are not defined at all.
+    const itIf =
+      (declared: boolean) =>
+      (name: string, fn: () => Promise<void>): void => {
+        if (declared) it(name, fn);
+      };
+    const itInstances = itIf(instances);
+    const itClusters = itIf(clusters);
 
-    // Registered only for engines that resolve clusters; the others refuse the tag (below).
-    const itWithClusters = clusters ? it : () => {};
+    itInstances(
+      'resolves the host through RDS DescribeDBInstances (tag key in any case) and rotates',
+      async () => {
+        const superArn = await managedSuperuser({ 'aws:rds:primaryDBInstanceArn': arnOf('rotor-primary') });
+        const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn }));
+        const current = await rotateAndExpectClone(arn);
+        expect(current.masterarn).toBe(superArn);
+        expect(resolvedLog()).toMatchObject({
+          resolution: 'rds-instance',
+          tag: 'aws:rds:primarydbinstancearn',
+          database: arnOf('rotor-primary'),
+          found: expect.stringContaining('RDS DB instance rotor-primary'),
+        });
+      },
+    );
 
-    itWithClusters('resolves an Aurora cluster through RDS DescribeDBClusters and rotates', async () => {
-      const superArn = await managedSuperuser({ 'aws:rds:primarydbclusterarn': arnOf('rotor-aurora') });
-      const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn }));
-      await rotateAndExpectClone(arn);
-      expect(resolvedLog()).toMatchObject({
-        resolution: 'rds-cluster',
-        found: expect.stringContaining('rotor-aurora'),
-      });
-    });
+    itClusters(
+      'resolves a DB cluster (Aurora, DocumentDB) through RDS DescribeDBClusters and rotates',
+      async () => {
+        const superArn = await managedSuperuser({ 'aws:rds:primarydbclusterarn': arnOf('rotor-aurora') });
+        const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn }));
+        await rotateAndExpectClone(arn);
+        expect(resolvedLog()).toMatchObject({
+          resolution: 'rds-cluster',
+          found: expect.stringContaining('rotor-aurora'),
+        });
+      },
+    );
 
-    it('rotates a secret on a read replica: users change on the primary, testSecret logs in on the replica', async () => {
-      const superArn = await managedSuperuser({ 'aws:rds:primarydbinstancearn': arnOf('rotor-primary') });
-      const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn, ...onReplica() }));
-      const current = await rotateAndExpectClone(arn);
-      expect(current).toMatchObject(onReplica());
-      expect(resolvedLog()).toMatchObject({
-        replica: 'read replica rotor-replica of DB instance rotor-primary',
-      });
-      // The pending login (setSecret's idempotence check, testSecret) went to the replica's endpoint.
-      const replicaLogins = h.logs
-        .records()
-        .filter((r) => r.message === 'logged in' && r.credentials === 'AWSPENDING' && r.host === alias.host);
-      expect(replicaLogins.length).toBeGreaterThan(0);
-    });
+    itInstances(
+      'rotates a secret on a read replica: users change on the primary, testSecret logs in on the replica',
+      async () => {
+        const superArn = await managedSuperuser({ 'aws:rds:primarydbinstancearn': arnOf('rotor-primary') });
+        const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn, ...onReplica() }));
+        const current = await rotateAndExpectClone(arn);
+        expect(current).toMatchObject(onReplica());
+        expect(resolvedLog()).toMatchObject({
+          replica: 'read replica rotor-replica of DB instance rotor-primary',
+        });
+        // The pending login (setSecret's idempotence check, testSecret) went to the replica's endpoint.
+        const replicaLogins = h.logs
+          .records()
+          .filter(
+            (r) => r.message === 'logged in' && r.credentials === 'AWSPENDING' && r.host === alias.host,
+          );
+        expect(replicaLogins.length).toBeGreaterThan(0);
+      },
+    );
 
-    itWithClusters("accepts an Aurora cluster's reader endpoint as the rotated secret's host", async () => {
+    itClusters("accepts a DB cluster's reader endpoint as the rotated secret's host", async () => {
       const superArn = await managedSuperuser({ 'aws:rds:primarydbclusterarn': arnOf('rotor-aurora') });
       const arn = await h.createSecret('app', h.secretFor(user, { masterarn: superArn, ...onReplica() }));
       await rotateAndExpectClone(arn);
       expect(resolvedLog()).toMatchObject({ replica: 'the reader endpoint of DB cluster rotor-aurora' });
     });
 
-    const resolvedTags = [
-      MANAGED_SECRET_TAGS['rds-instance'],
-      ...(clusters ? [MANAGED_SECRET_TAGS['rds-cluster']] : []),
-    ].join(' or ');
     /** An engine value of another family, for the wrong-engine case. */
     const otherEngine = () =>
       ['sqlserver-ex', 'postgres'].find((e) => !h.adapter.engine.engineNames.includes(e)) as string;
     type Refusal = [string, () => Promise<{ superArn: string; host?: object }>, string, RegExp];
+    // The RDS tag of a resolution the engine does not declare (SQL Server has no clusters,
+    // DocumentDB no instances of its own) is refused, naming the tags it does resolve.
+    const undeclared: Refusal[] = (['rds-instance', 'rds-cluster'] as const)
+      .filter((r) => !resolutions.includes(r))
+      .map((r) => [
+        `an RDS ${r === 'rds-instance' ? 'DB instance' : 'DB cluster'} tag (this engine does not resolve it)`,
+        async () => ({
+          superArn: await managedSuperuser({
+            [MANAGED_SECRET_TAGS[r]]: arnOf(r === 'rds-instance' ? 'rotor-primary' : 'rotor-aurora'),
+          }),
+        }),
+        'SuperuserResolutionError',
+        new RegExp(
+          `is tagged ${MANAGED_SECRET_TAGS[r]}, which \\w+ does not resolve; it resolves ${wantedTags} \\(`,
+        ),
+      ]);
     const refusals: Refusal[] = [
+      ...undeclared,
       [
         'a secret without host and without a resolvable tag',
         async () => ({ superArn: await managedSuperuser({ team: 'data' }) }),
         'SuperuserResolutionError',
-        new RegExp(`has no "host" key and no tag ${resolvedTags} naming its database`),
+        new RegExp(`has no "host" key and no tag ${wantedTags}`),
       ],
       [
         'a tag this engine does not resolve (Redshift cluster)',
@@ -162,35 +232,23 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness, clus
         'SuperuserResolutionError',
         /is tagged aws:redshift:primaryclusterarn, which \w+ does not resolve/,
       ],
-      ...(clusters
-        ? []
-        : [
-            [
-              'an Aurora cluster tag (this engine has no clusters)',
-              async () => ({
-                superArn: await managedSuperuser({ 'aws:rds:primarydbclusterarn': arnOf('rotor-aurora') }),
-              }),
-              'SuperuserResolutionError',
-              /is tagged aws:rds:primarydbclusterarn, which \w+ does not resolve; it resolves aws:rds:primarydbinstancearn \(/,
-            ] as Refusal,
-          ]),
       [
         'a database the API cannot find',
         async () => ({
           superArn: await managedSuperuser({
-            'aws:rds:primarydbinstancearn': 'arn:aws:rds:us-east-1:123456789012:db:rotor-gone',
+            [primary.tag]: `arn:aws:rds:us-east-1:123456789012:${primary.gone}`,
           }),
         }),
         'SuperuserResolutionError',
-        /tagged aws:rds:primarydbinstancearn=arn:aws:rds:us-east-1:123456789012:db:rotor-gone, but RDS DescribeDBInstances finds no such DB instance/,
+        new RegExp(
+          `tagged ${primary.tag}=arn:aws:rds:us-east-1:123456789012:${primary.gone}, but RDS ${primary.api} finds no such ${primary.kind}`,
+        ),
       ],
       [
         'a database of another engine',
         async () => {
           setTopology('rotor-primary', otherEngine());
-          return {
-            superArn: await managedSuperuser({ 'aws:rds:primarydbinstancearn': arnOf('rotor-primary') }),
-          };
+          return { superArn: await managedSuperuser({ [primary.tag]: arnOf(primary.id) }) };
         },
         'SuperuserResolutionError',
         /engine (sqlserver-ex|postgres); this function rotates/,
@@ -200,12 +258,14 @@ export function describeManagedSuperuser(harness: () => ConformanceHarness, clus
         async () => {
           setTopology('rotor-other');
           return {
-            superArn: await managedSuperuser({ 'aws:rds:primarydbinstancearn': arnOf('rotor-primary') }),
+            superArn: await managedSuperuser({ [primary.tag]: arnOf(primary.id) }),
             host: onReplica(),
           };
         },
         'UnsafeRotationError',
-        /rotated secret is for 127\.0\.0\.2:\d+, and RDS DB instance rotor-primary .*has no read replicas/,
+        new RegExp(
+          `rotated secret is for 127\\.0\\.0\\.2:\\d+, and RDS ${primary.kind} ${primary.id} .*has (no read replicas|read replicas only at)`,
+        ),
       ],
     ];
 
