@@ -63,17 +63,17 @@ process.exit(!testsPassed || failed > 0 || !checksPassed ? 1 : 0);
 function printServerHints(targets) {
   if (targets.size === 0) return;
   const known = databaseTargets();
-  console.log(
-    '\nNo server for these databases, so their tests were skipped. To run them, set (example values):',
-  );
-  for (const [target, packages] of [...targets].sort(([a], [b]) => a.localeCompare(b))) {
-    const spec = known[target];
-    const assignment = spec ? `${spec.envVar}=${spec.localExample}` : `(${target}: see packages/testkit)`;
-    console.log(`  ${assignment.padEnd(72)} # ${target}: ${packages.join(', ')}`);
-  }
-  console.log(
-    '  e.g. ROTOR_TEST_MARIADB_URL=mysql://root:@127.0.0.1:3306 pnpm test; see "Test" in README.md',
-  );
+  console.log('\nNo server for these databases, so their tests were skipped. To run them, set (examples):');
+  const lines = [...targets]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([target, packages]) => {
+      const spec = known[target];
+      const assignment = spec ? `${spec.envVar}=${spec.localExample}` : `(${target}: see packages/testkit)`;
+      return [assignment, `# ${target}: ${packages.join(', ')}`];
+    });
+  const width = Math.max(...lines.map(([assignment]) => assignment.length));
+  for (const [assignment, comment] of lines) console.log(`  ${assignment.padEnd(width)}  ${comment}`);
+  console.log('  (put them before the test command, or export them; README.md "Test" says more)');
 }
 
 /** The testkit's list of targets (its built dist/, which the test run builds first), or {} without it. */
