@@ -28,13 +28,16 @@ class JestQuietReporter {
     process.stdout.write(`${lines.join('\n')}\n`);
   }
 
-  onRunComplete(_contexts, results) {
+  onRunComplete(contexts, results) {
+    // A package's second jest run (mysql's lockout tests) says which it is through displayName.
+    const displayName = [...(contexts ?? [])][0]?.config.displayName?.name;
+    const label = displayName ?? path.basename(this.rootDir);
     const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
     const verdict = failed > 0 || results.numFailedTestSuites > 0 ? 'FAILED' : 'ok';
     process.stdout.write(
-      `${verdict} ${path.basename(this.rootDir)}: ${results.numPassedTests} passed, ${failed} failed, ` +
+      `${verdict} ${label}: ${results.numPassedTests} passed, ${failed} failed, ` +
         `${skipped} skipped (${results.numTotalTestSuites} files, ${seconds} s)\n`,
     );
   }
