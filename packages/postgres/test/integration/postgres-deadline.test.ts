@@ -64,8 +64,6 @@ describeWithDatabase('postgres', 'postgres statements end before the deadline', 
     expect(error.message).toMatch(/did not finish within \d+ ms and was cancelled/);
     expect(error.message).not.toContain(pending.password as string);
     expect(error.message).not.toContain(user.password);
-    // jest's console buffer: `npx jest` shows it, `pnpm test` only when this file fails.
-    console.log(`blocked setSecret failed with: ${error.name}: ${error.message}`);
 
     // Nothing landed: the old password still logs in, the pending one does not.
     expect(await h.adapter.canLogin(user.username, user.password)).toBe(true);
