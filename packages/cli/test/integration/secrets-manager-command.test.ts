@@ -1,21 +1,27 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageDirectory } from '../../src/packaging/engine-packages';
-import { runCli } from '../../src/run-cli';
+import { cliBuilt, rotorProcess } from '../support/command-fixture';
 
-// The delegated command runs from the emulator's compiled output (its bin requires dist/).
-const built = existsSync(
-  join(packageDirectory('@rotor/secrets-manager-local'), 'dist', 'bin', 'rotor-secrets-manager.js'),
-);
-if (!built) console.warn('secrets-manager command: @rotor/secrets-manager-local is not built; skipped');
+// The delegated command runs from the emulator's compiled output (its bin requires dist/), and
+// shares its streams with rotor's: so rotor runs as a process here, its output captured.
+const built =
+  cliBuilt('commands/secrets-manager-command.js') &&
+  existsSync(
+    join(packageDirectory('@rotor/secrets-manager-local'), 'dist', 'bin', 'rotor-secrets-manager.js'),
+  );
+if (!built)
+  process.stdout.write('SKIP rotor secrets-manager: packages/cli or secrets-manager-local is not built\n');
 
 describe('rotor secrets-manager', () => {
   const run = built ? it : it.skip;
-  const io = { out: () => undefined, err: () => undefined, cwd: process.cwd() };
 
-  run("passes arguments through and returns the emulator command's exit code", async () => {
-    // Child output goes to this process's stdout/stderr (inherited), so only exit codes are checked.
-    expect(await runCli(['secrets-manager', '--help'], io)).toBe(0);
-    expect(await runCli(['secrets-manager', '--no-such-option'], io)).toBe(2);
+  run("passes arguments through and returns the emulator command's exit code and output", async () => {
+    const help = await rotorProcess(['secrets-manager', '--help']);
+    expect(help).toMatchObject({ code: 0, err: '' });
+    expect(help.out).toMatch(/^Usage: rotor-secrets-manager /);
+    const bad = await rotorProcess(['secrets-manager', '--no-such-option']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^rotor-secrets-manager: Unknown argument "--no-such-option"/);
   });
 });

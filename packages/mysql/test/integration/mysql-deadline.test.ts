@@ -59,7 +59,6 @@ describeWithDatabase('mariadb', 'mariadb statements end before the deadline', (s
     expect(error.message).toMatch(/did not finish within \d+ ms and was cancelled/);
     expect(error.message).not.toContain(pending.password as string);
     expect(error.message).not.toContain(user.password);
-    process.stdout.write(`blocked setSecret failed with: ${error.name}: ${error.message}\n`);
 
     // After the lock is gone, nothing landed: the old password logs in, the pending one does not.
     expect(await h.adapter.canLogin(user.username, user.password)).toBe(true);

