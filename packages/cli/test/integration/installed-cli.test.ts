@@ -24,6 +24,25 @@ interface Run {
   readonly err: string;
 }
 
+// What a user's shell would have: pnpm's own npm_config_* settings (reporter, catalog, ...), which
+// npm warns about as unknown, stay out; those saying where and how to reach the registry stay.
+const NPM_SETTINGS_KEPT = new Set([
+  'registry',
+  'cache',
+  'userconfig',
+  'strict_ssl',
+  'cafile',
+  'proxy',
+  'https_proxy',
+  'noproxy',
+]);
+const userEnvironment = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => {
+    const setting = /^npm_config_(.+)$/i.exec(key)?.[1]?.toLowerCase();
+    return setting === undefined || NPM_SETTINGS_KEPT.has(setting);
+  }),
+);
+
 function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
@@ -32,7 +51,7 @@ function run(command: string, args: readonly string[], cwd: string): Promise<Run
       {
         cwd,
         maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: { ...userEnvironment, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       },
       (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
     );
