@@ -5,9 +5,15 @@
  * the user being rotated is set last, so a retried step that sees it log in finds the rest done.
  */
 import type { AlternateUserChange, AlternateUserOutcome, EngineContext } from '@rotor/rotation-core';
-import { requireUsable, SqlServerInputError, SqlServerRefusalError } from './errors';
+import {
+  requireUsable,
+  SqlServerInputError,
+  SqlServerRefusalError,
+  SqlServerUngrantableError,
+} from './errors';
 import {
   ACCESSIBLE_DATABASES_SQL,
+  type DatabaseGrantPowerRow,
   type DatabaseUserRow,
   databaseGrantsBatch,
   databaseUsersBatch,
@@ -18,7 +24,7 @@ import {
   serverPermissionsBatch,
   serverRolesBatch,
 } from './sqlserver-catalog';
-import type { SqlSession } from './sqlserver-connection';
+import type { Row, SqlSession } from './sqlserver-connection';
 import {
   describeAction,
   type PermissionAction,
@@ -27,6 +33,7 @@ import {
   planPermissionSync,
   planRoleSync,
   type RoleMemberRow,
+  type RolePlan,
   UnsupportedPermissionClassError,
 } from './sqlserver-permission-sync';
 import {
@@ -90,6 +97,47 @@ function planPermissions(
   }
 }
 
+/** What the clone's user needs in one database, from the grants batch's three result sets. */
+interface DatabaseGrantPlan {
+  readonly roles: RolePlan;
+  readonly actions: PermissionAction[];
+}
+
+/**
+ * Plans the clone user's roles and permissions in `database` and refuses, before any change,
+ * when this superuser may not make them equal the original's: a role to add or drop whose members
+ * it may not change, or any permission change without db_owner or CONTROL on the database.
+ */
+function planDatabaseGrants(
+  sets: readonly Row[][],
+  originalUser: string | undefined,
+  cloneUser: string,
+  database: string,
+): DatabaseGrantPlan {
+  const roleRows = resultSet<RoleMemberRow>(sets, 0);
+  const roles = planRoleSync(roleRows, originalUser ?? '', cloneUser);
+  const actions = planPermissions(resultSet<PermissionRow>(sets, 1), originalUser, cloneUser, `database ${database}`);
+  const [power] = resultSet<DatabaseGrantPowerRow>(sets, 2);
+  const mayGrant = Boolean(Number(power?.may_grant_permissions ?? 0));
+  const blocked = [...roles.cannotAdd, ...roles.cannotDrop];
+  const ungrantable = [
+    ...roles.cannotAdd.map((r) => `membership of role [${r}]`),
+    ...roles.cannotDrop.map((r) => `removal from role [${r}] (the clone's user is a member beyond the original)`),
+    ...(mayGrant ? [] : actions.map((a) => describeAction(a, cloneUser))),
+  ];
+  if (ungrantable.length === 0) return { roles, actions };
+  const fixed = new Set(roleRows.filter((r) => Number(r.is_fixed_role)).map((r) => r.role_name));
+  const reasons = [
+    ...(blocked.some((r) => fixed.has(r)) ? ['a fixed database role takes members only from db_owner'] : []),
+    ...(blocked.some((r) => !fixed.has(r))
+      ? ['a user-defined role needs ALTER on it, ALTER ANY ROLE or db_owner']
+      : []),
+    ...(!mayGrant && actions.length > 0 ? ['copying permissions needs db_owner or CONTROL on the database'] : []),
+    `make the superuser db_owner there, or give [${cloneUser}] these yourself`,
+  ];
+  throw new SqlServerUngrantableError(database, ungrantable, reasons.join('; '));
+}
+
 const NEW_LOGIN_CONNECT = (login: string): PermissionRow => ({
   grantee_name: login,
   class: 100,
@@ -144,8 +192,7 @@ async function planDatabase(
     wrap(databaseGrantsBatch(originalUser?.name ?? '', cloneUserName)),
     `grant read in ${database}`,
   );
-  const roleRows = resultSet<RoleMemberRow>(sets, 0);
-  const permissionRows = resultSet<PermissionRow>(sets, 1);
+  const { roles, actions } = planDatabaseGrants(sets, originalUser?.name, cloneUserName, database);
   const steps: Step[] = [];
   if (!cloneUser) {
     steps.push({
@@ -161,7 +208,6 @@ async function planDatabase(
       what: `default schema of [${cloneUserName}] in ${database}`,
     });
   }
-  const roles = planRoleSync(roleRows, originalUser?.name ?? '', cloneUserName);
   for (const role of roles.add) {
     steps.push({
       batch: wrap(databaseRoleMemberBatch('ADD', role, cloneUserName)),
@@ -174,7 +220,6 @@ async function planDatabase(
       what: `dropped [${cloneUserName}] from role [${role}] in ${database}`,
     });
   }
-  const actions = planPermissions(permissionRows, originalUser?.name, cloneUserName, `database ${database}`);
   steps.push(
     ...plannedPermissions(actions, cloneUserName, wrap).map((s) => ({
       ...s,
@@ -308,13 +353,7 @@ export async function upsertContainedClone(
   const problem = passwordPolicyProblem(change.newPassword, username, true);
   if (problem) throw new SqlServerInputError(problem);
   const sets = await session.run(databaseGrantsBatch(original, clone), 'grant read');
-  const roles = planRoleSync(resultSet<RoleMemberRow>(sets, 0), original, clone);
-  const actions = planPermissions(
-    resultSet<PermissionRow>(sets, 1),
-    original,
-    clone,
-    `database ${identity.database_name}`,
-  );
+  const { roles, actions } = planDatabaseGrants(sets, original, clone, identity.database_name);
 
   const changes: string[] = [];
   const apply = async (batch: SqlBatch, what: string) => {
