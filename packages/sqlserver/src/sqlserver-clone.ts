@@ -97,6 +97,22 @@ function planPermissions(
   }
 }
 
+const NEW_LOGIN_CONNECT = (login: string): PermissionRow => ({
+  grantee_name: login,
+  class: 100,
+  class_desc: 'SERVER',
+  permission_name: 'CONNECT SQL',
+  state: 'G',
+});
+
+const NEW_USER_CONNECT = (user: string): PermissionRow => ({
+  grantee_name: user,
+  class: 0,
+  class_desc: 'DATABASE',
+  permission_name: 'CONNECT',
+  state: 'G',
+});
+
 /** What the clone's user needs in one database, from the grants batch's three result sets. */
 interface DatabaseGrantPlan {
   readonly roles: RolePlan;
@@ -112,17 +128,27 @@ function planDatabaseGrants(
   sets: readonly Row[][],
   originalUser: string | undefined,
   cloneUser: string,
+  cloneExists: boolean,
   database: string,
 ): DatabaseGrantPlan {
   const roleRows = resultSet<RoleMemberRow>(sets, 0);
   const roles = planRoleSync(roleRows, originalUser ?? '', cloneUser);
-  const actions = planPermissions(resultSet<PermissionRow>(sets, 1), originalUser, cloneUser, `database ${database}`);
+  // CREATE USER grants the new user CONNECT: planned as held, so it is not granted again.
+  const permissionRows = resultSet<PermissionRow>(sets, 1);
+  const actions = planPermissions(
+    cloneExists ? permissionRows : [...permissionRows, NEW_USER_CONNECT(cloneUser)],
+    originalUser,
+    cloneUser,
+    `database ${database}`,
+  );
   const [power] = resultSet<DatabaseGrantPowerRow>(sets, 2);
   const mayGrant = Boolean(Number(power?.may_grant_permissions ?? 0));
   const blocked = [...roles.cannotAdd, ...roles.cannotDrop];
   const ungrantable = [
     ...roles.cannotAdd.map((r) => `membership of role [${r}]`),
-    ...roles.cannotDrop.map((r) => `removal from role [${r}] (the clone's user is a member beyond the original)`),
+    ...roles.cannotDrop.map(
+      (r) => `removal from role [${r}] (the clone's user is a member beyond the original)`,
+    ),
     ...(mayGrant ? [] : actions.map((a) => describeAction(a, cloneUser))),
   ];
   if (ungrantable.length === 0) return { roles, actions };
@@ -132,19 +158,13 @@ function planDatabaseGrants(
     ...(blocked.some((r) => !fixed.has(r))
       ? ['a user-defined role needs ALTER on it, ALTER ANY ROLE or db_owner']
       : []),
-    ...(!mayGrant && actions.length > 0 ? ['copying permissions needs db_owner or CONTROL on the database'] : []),
+    ...(!mayGrant && actions.length > 0
+      ? ['copying permissions needs db_owner or CONTROL on the database']
+      : []),
     `make the superuser db_owner there, or give [${cloneUser}] these yourself`,
   ];
   throw new SqlServerUngrantableError(database, ungrantable, reasons.join('; '));
 }
-
-const NEW_LOGIN_CONNECT = (login: string): PermissionRow => ({
-  grantee_name: login,
-  class: 100,
-  class_desc: 'SERVER',
-  permission_name: 'CONNECT SQL',
-  state: 'G',
-});
 
 const propertiesOf = (login: LoginRow): LoginProperties => ({
   defaultDatabase: login.default_database_name,
@@ -192,7 +212,13 @@ async function planDatabase(
     wrap(databaseGrantsBatch(originalUser?.name ?? '', cloneUserName)),
     `grant read in ${database}`,
   );
-  const { roles, actions } = planDatabaseGrants(sets, originalUser?.name, cloneUserName, database);
+  const { roles, actions } = planDatabaseGrants(
+    sets,
+    originalUser?.name,
+    cloneUserName,
+    cloneUser !== undefined,
+    database,
+  );
   const steps: Step[] = [];
   if (!cloneUser) {
     steps.push({
@@ -353,7 +379,13 @@ export async function upsertContainedClone(
   const problem = passwordPolicyProblem(change.newPassword, username, true);
   if (problem) throw new SqlServerInputError(problem);
   const sets = await session.run(databaseGrantsBatch(original, clone), 'grant read');
-  const { roles, actions } = planDatabaseGrants(sets, original, clone, identity.database_name);
+  const { roles, actions } = planDatabaseGrants(
+    sets,
+    original,
+    clone,
+    cloneUser !== undefined,
+    identity.database_name,
+  );
 
   const changes: string[] = [];
   const apply = async (batch: SqlBatch, what: string) => {

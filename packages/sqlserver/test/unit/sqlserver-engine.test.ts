@@ -202,7 +202,7 @@ describe('alternating users over a recording double, not a real server', () => {
       'created user [app_user_clone] in sales',
       'added [app_user_clone] to role [db_datareader] in sales',
       'added [app_user_clone] to role [reporting]role] in sales',
-      'GRANT CONNECT TO [app_user_clone] in sales',
+      // CONNECT comes with CREATE USER: not granted again.
       'GRANT CREATE TABLE TO [app_user_clone] in sales',
       'GRANT SELECT ON OBJECT::[sales].[orders] TO [app_user_clone] in sales',
       'DENY UPDATE ON OBJECT::[sales].[orders] ([total]) TO [app_user_clone] in sales',
@@ -321,7 +321,6 @@ describe('alternating users over a recording double, not a real server', () => {
     expect(s.changes()).toEqual([
       'created contained user [app_clone]',
       'added [app_clone] to role [db_datareader]',
-      'GRANT CONNECT TO [app_clone]',
       'ALTER USER password',
     ]);
     expect(s.sent.at(-1)?.sql).toContain("N'ALTER USER ' + QUOTENAME(@name)");
@@ -394,7 +393,8 @@ describe('alternating users over a recording double, not a real server', () => {
   });
 
   describe('a database role or permission this superuser may not hand out (RDS master user not db_owner)', () => {
-    const notOwner = (roles: object[], permissions: object[] = []) => ({
+    const connect = { grantee_name: 'app_user', class: 0, permission_name: 'CONNECT', state: 'G' };
+    const notOwner = (roles: object[], permissions: object[] = [connect]) => ({
       'identity read': identity(),
       'login read': [[login('app')]],
       'server role read': [SERVER_ROLES.filter((r) => r.member_name === 'app')],
@@ -407,19 +407,19 @@ describe('alternating users over a recording double, not a real server', () => {
       [
         'a fixed role the original holds',
         [{ member_name: 'app_user', role_name: 'db_datareader', is_fixed_role: true, manageable: 0 }],
-        [],
+        [connect],
         /database sales: this superuser cannot copy membership of role \[db_datareader\] to the clone \(a fixed database role takes members only from db_owner; make the superuser db_owner there, or give \[app_user_clone\] these yourself\); nothing was changed/,
       ],
       [
         'a user-defined role without ALTER on it',
         [{ member_name: 'app_user', role_name: 'reporting', is_fixed_role: false, manageable: 0 }],
-        [],
+        [connect],
         /membership of role \[reporting\] .*ALTER on it, ALTER ANY ROLE or db_owner/,
       ],
       [
         'a permission, without db_owner or CONTROL on the database',
         [],
-        [DATABASE_PERMISSIONS[2]],
+        [connect, ...DATABASE_PERMISSIONS.slice(2, 3)],
         /GRANT SELECT ON OBJECT::\[sales\]\.\[orders\] TO \[app_user_clone\] .*needs db_owner or CONTROL on the database/,
       ],
     ])('refuses before any change: %s', async (_n, roles, permissions, message) => {
@@ -451,7 +451,7 @@ describe('alternating users over a recording double, not a real server', () => {
         manageable: 0,
       }));
       const s = new RecordingSession({
-        ...notOwner(held),
+        ...notOwner(held, [connect, { ...connect, grantee_name: 'app_user_clone' }]),
         'login read': [[login('app'), login('app_clone')]],
         'user read in sales': users(true),
       });
@@ -465,11 +465,20 @@ describe('alternating users over a recording double, not a real server', () => {
         'identity read': identity({ containment: 1 }),
         'login read': [[]],
         'user read': [
-          [{ name: 'app', type: 'S', authentication_type: 2, default_schema_name: 'dbo', login_name: null, is_dbo: 0 }],
+          [
+            {
+              name: 'app',
+              type: 'S',
+              authentication_type: 2,
+              default_schema_name: 'dbo',
+              login_name: null,
+              is_dbo: 0,
+            },
+          ],
         ],
         'grant read': [
           [{ member_name: 'app', role_name: 'db_datawriter', is_fixed_role: true, manageable: 0 }],
-          [],
+          [{ grantee_name: 'app', class: 0, permission_name: 'CONNECT', state: 'G' }],
           [{ may_grant_permissions: 0 }],
         ],
       });
@@ -487,7 +496,11 @@ describe('alternating users over a recording double, not a real server', () => {
       'server role read': [[]],
       'server permission read': [[]],
       'user read in sales': users(false),
-      'grant read in sales': [[], []],
+      'grant read in sales': [
+        [],
+        [{ grantee_name: 'app_user', class: 0, permission_name: 'CONNECT', state: 'G' }],
+        OWNER,
+      ],
       'created user [app_user_clone] in sales': () =>
         Object.assign(new Error('permission denied'), { number: 15247 }),
     });
