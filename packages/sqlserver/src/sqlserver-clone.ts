@@ -114,17 +114,19 @@ const NEW_USER_CONNECT = (user: string): PermissionRow => ({
 });
 
 /** What the clone's user needs in one database, from the grants batch's three result sets. */
-interface DatabaseGrantPlan {
+export interface DatabaseGrantPlan {
   readonly roles: RolePlan;
   readonly actions: PermissionAction[];
+  /** db_owner or CONTROL on the database: every action may be run. */
+  readonly mayGrant: boolean;
+  readonly fixedRoles: ReadonlySet<string>;
 }
 
 /**
- * Plans the clone user's roles and permissions in `database` and refuses, before any change,
- * when this superuser may not make them equal the original's: a role to add or drop whose members
- * it may not change, or any permission change without db_owner or CONTROL on the database.
+ * The clone user's roles and permissions in `database`, made equal to the original's. CREATE
+ * USER grants a new user CONNECT: planned as held when `cloneExists` is false, so not granted again.
  */
-function planDatabaseGrants(
+export function planDatabaseGrants(
   sets: readonly Row[][],
   originalUser: string | undefined,
   cloneUser: string,
@@ -132,35 +134,50 @@ function planDatabaseGrants(
   database: string,
 ): DatabaseGrantPlan {
   const roleRows = resultSet<RoleMemberRow>(sets, 0);
-  const roles = planRoleSync(roleRows, originalUser ?? '', cloneUser);
-  // CREATE USER grants the new user CONNECT: planned as held, so it is not granted again.
   const permissionRows = resultSet<PermissionRow>(sets, 1);
-  const actions = planPermissions(
-    cloneExists ? permissionRows : [...permissionRows, NEW_USER_CONNECT(cloneUser)],
-    originalUser,
-    cloneUser,
-    `database ${database}`,
-  );
   const [power] = resultSet<DatabaseGrantPowerRow>(sets, 2);
-  const mayGrant = Boolean(Number(power?.may_grant_permissions ?? 0));
+  return {
+    roles: planRoleSync(roleRows, originalUser ?? '', cloneUser),
+    actions: planPermissions(
+      cloneExists ? permissionRows : [...permissionRows, NEW_USER_CONNECT(cloneUser)],
+      originalUser,
+      cloneUser,
+      `database ${database}`,
+    ),
+    mayGrant: Boolean(Number(power?.may_grant_permissions ?? 0)),
+    fixedRoles: new Set(roleRows.filter((r) => Number(r.is_fixed_role)).map((r) => r.role_name)),
+  };
+}
+
+/** The permission changes of `plan` this superuser may not run (all of them without db_owner or CONTROL). */
+export function ungrantablePermissions(plan: DatabaseGrantPlan, cloneUser: string): string[] {
+  return plan.mayGrant ? [] : plan.actions.map((a) => describeAction(a, cloneUser));
+}
+
+/**
+ * Refuses, before any change, a plan this superuser may not carry out: a role to join or leave
+ * whose members it may not change, or any permission change without db_owner or CONTROL.
+ */
+function refuseUngrantable(plan: DatabaseGrantPlan, cloneUser: string, database: string): void {
+  const { roles, fixedRoles } = plan;
+  const permissions = ungrantablePermissions(plan, cloneUser);
   const blocked = [...roles.cannotAdd, ...roles.cannotDrop];
   const ungrantable = [
     ...roles.cannotAdd.map((r) => `membership of role [${r}]`),
     ...roles.cannotDrop.map(
       (r) => `removal from role [${r}] (the clone's user is a member beyond the original)`,
     ),
-    ...(mayGrant ? [] : actions.map((a) => describeAction(a, cloneUser))),
+    ...permissions,
   ];
-  if (ungrantable.length === 0) return { roles, actions };
-  const fixed = new Set(roleRows.filter((r) => Number(r.is_fixed_role)).map((r) => r.role_name));
+  if (ungrantable.length === 0) return;
   const reasons = [
-    ...(blocked.some((r) => fixed.has(r)) ? ['a fixed database role takes members only from db_owner'] : []),
-    ...(blocked.some((r) => !fixed.has(r))
+    ...(blocked.some((r) => fixedRoles.has(r))
+      ? ['a fixed database role takes members only from db_owner']
+      : []),
+    ...(blocked.some((r) => !fixedRoles.has(r))
       ? ['a user-defined role needs ALTER on it, ALTER ANY ROLE or db_owner']
       : []),
-    ...(!mayGrant && actions.length > 0
-      ? ['copying permissions needs db_owner or CONTROL on the database']
-      : []),
+    ...(permissions.length > 0 ? ['copying permissions needs db_owner or CONTROL on the database'] : []),
     `make the superuser db_owner there, or give [${cloneUser}] these yourself`,
   ];
   throw new SqlServerUngrantableError(database, ungrantable, reasons.join('; '));
@@ -212,13 +229,9 @@ async function planDatabase(
     wrap(databaseGrantsBatch(originalUser?.name ?? '', cloneUserName)),
     `grant read in ${database}`,
   );
-  const { roles, actions } = planDatabaseGrants(
-    sets,
-    originalUser?.name,
-    cloneUserName,
-    cloneUser !== undefined,
-    database,
-  );
+  const plan = planDatabaseGrants(sets, originalUser?.name, cloneUserName, cloneUser !== undefined, database);
+  refuseUngrantable(plan, cloneUserName, database);
+  const { roles, actions } = plan;
   const steps: Step[] = [];
   if (!cloneUser) {
     steps.push({
@@ -379,13 +392,9 @@ export async function upsertContainedClone(
   const problem = passwordPolicyProblem(change.newPassword, username, true);
   if (problem) throw new SqlServerInputError(problem);
   const sets = await session.run(databaseGrantsBatch(original, clone), 'grant read');
-  const { roles, actions } = planDatabaseGrants(
-    sets,
-    original,
-    clone,
-    cloneUser !== undefined,
-    identity.database_name,
-  );
+  const plan = planDatabaseGrants(sets, original, clone, cloneUser !== undefined, identity.database_name);
+  refuseUngrantable(plan, clone, identity.database_name);
+  const { roles, actions } = plan;
 
   const changes: string[] = [];
   const apply = async (batch: SqlBatch, what: string) => {

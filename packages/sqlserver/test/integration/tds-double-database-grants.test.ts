@@ -94,6 +94,11 @@ describe('TDS protocol double, not a real SQL Server: database roles and permiss
     expect(double.state.snapshot()).toEqual(before);
     expect(double.state.login('app_clone')).toBeUndefined();
     await expect(connect(APP, 'legacy')).resolves.toBeDefined();
+    // rotor doctor names the same role beforehand.
+    const check = sqlServerEngine.superuserPrivilegeProblems;
+    expect(await check?.(await connect(MASTER, 'master'), APP.username)).toEqual([
+      'login "rds_master" cannot add members to fixed database role(s) db_datareader in database legacy, which "app_user" is in (only db_owner can); the rotation refuses before any change',
+    ]);
   });
 
   it('a permission without db_owner or CONTROL on the database: refused, naming it', async () => {
@@ -107,6 +112,12 @@ describe('TDS protocol double, not a real SQL Server: database roles and permiss
       schema: 'dbo',
       name: 'orders',
     });
+    const check = sqlServerEngine.superuserPrivilegeProblems;
+    expect(await check?.(await connect(MASTER, 'legacy'), APP.username)).toEqual([
+      expect.stringMatching(
+        /^login "rds_master" cannot copy GRANT SELECT ON OBJECT::\[dbo\]\.\[orders\] TO \[app_user_clone\] in database legacy/,
+      ),
+    ]);
     const before = double.state.snapshot();
     await expect(rotate('legacy')).rejects.toThrow(
       /cannot copy GRANT SELECT ON OBJECT::\[dbo\]\.\[orders\] TO \[app_user_clone\] .*copying permissions needs db_owner or CONTROL on the database/,
