@@ -22,8 +22,8 @@ import {
   serverRolesBatch,
   sessionIdentity,
 } from './sqlserver-catalog';
-import { planDatabaseGrants, ungrantablePermissions } from './sqlserver-clone';
 import type { SqlSession } from './sqlserver-connection';
+import { planDatabaseGrants, ungrantablePermissions } from './sqlserver-grant-plan';
 import { planRoleSync, type RoleMemberRow } from './sqlserver-permission-sync';
 import { inDatabase, type SqlBatch } from './sqlserver-sql';
 
