@@ -16,6 +16,24 @@ export class SqlServerRefusalError extends DatabaseChangeError {
 }
 
 /**
+ * The clone's user in `database` needs role memberships or permissions this superuser may not
+ * hand out (`ungrantable`, names only): the rotation is refused before any change, so the clone
+ * never ends up with less (or more) than the original and the current credential keeps working.
+ */
+export class SqlServerUngrantableError extends SqlServerRefusalError {
+  override name = 'SqlServerUngrantableError';
+  constructor(
+    readonly database: string,
+    readonly ungrantable: readonly string[],
+    detail: string,
+  ) {
+    super(
+      `database ${database}: this superuser cannot copy ${ungrantable.join('; ')} to the clone (${detail}); nothing was changed`,
+    );
+  }
+}
+
+/**
  * A login or a statement failed inside the driver. The message carries tedious's code and the
  * server's error number, never the driver's text (which may echo a statement or a login name the
  * caller did not choose to log); the driver's error is the `cause`.

@@ -101,6 +101,11 @@ export function databaseUsersBatch(original: string, clone: string, contained: b
   };
 }
 
+/** The grants batch's third result set. */
+export interface DatabaseGrantPowerRow {
+  readonly may_grant_permissions: number | boolean | null;
+}
+
 export interface DatabaseUserRow {
   readonly name: string;
   readonly type: string;
@@ -110,10 +115,20 @@ export interface DatabaseUserRow {
   readonly is_dbo: number | boolean;
 }
 
-/** Role memberships (first result set) and permissions (second) of two database users. */
+/**
+ * Role memberships (first result set) and permissions (second) of two database users, and what
+ * this session may hand out there (third). A role is `manageable` when the session may add or
+ * drop its members: a fixed database role only from db_owner; a user-defined one also from ALTER
+ * on the role (ALTER ANY ROLE, ownership or CONTROL of it). `may_grant_permissions`: db_owner or
+ * CONTROL on the database, which may GRANT, DENY and REVOKE every database permission.
+ */
 export function databaseGrantsBatch(originalUser: string, cloneUser: string): SqlBatch {
   return {
-    sql: `SELECT m.name AS member_name, r.name AS role_name
+    sql: `SELECT m.name AS member_name, r.name AS role_name, r.is_fixed_role,
+       CASE WHEN IS_ROLEMEMBER(N'db_owner') = 1 THEN 1
+            WHEN r.is_fixed_role = 1 THEN 0
+            WHEN HAS_PERMS_BY_NAME(r.name, N'ROLE', N'ALTER') = 1 THEN 1
+            ELSE 0 END AS manageable
   FROM sys.database_role_members rm
   JOIN sys.database_principals r ON r.principal_id = rm.role_principal_id
   JOIN sys.database_principals m ON m.principal_id = rm.member_principal_id
@@ -142,7 +157,10 @@ SELECT g.name AS grantee_name, p.class, p.class_desc, p.permission_name, p.state
   LEFT JOIN sys.symmetric_keys sk ON p.class = 24 AND sk.symmetric_key_id = p.major_id
   LEFT JOIN sys.certificates ce ON p.class = 25 AND ce.certificate_id = p.major_id
   LEFT JOIN sys.asymmetric_keys ak ON p.class = 26 AND ak.asymmetric_key_id = p.major_id
- WHERE g.name IN (@original_user, @clone_user);`,
+ WHERE g.name IN (@original_user, @clone_user);
+SELECT CASE WHEN IS_ROLEMEMBER(N'db_owner') = 1 THEN 1
+            WHEN HAS_PERMS_BY_NAME(DB_NAME(), N'DATABASE', N'CONTROL') = 1 THEN 1
+            ELSE 0 END AS may_grant_permissions;`,
     params: { original_user: originalUser, clone_user: cloneUser },
   };
 }
@@ -177,7 +195,7 @@ export async function rows<T>(session: SqlSession, batch: SqlBatch, what: string
   return (sets[0] ?? []) as unknown as T[];
 }
 
-/** The second result set, typed (the grants batch returns roles, then permissions). */
+/** One result set by position, typed (the grants batch returns roles, permissions, then grant power). */
 export function resultSet<T>(sets: readonly Row[][], index: number): T[] {
   return (sets[index] ?? []) as unknown as T[];
 }

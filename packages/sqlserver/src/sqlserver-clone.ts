@@ -12,22 +12,19 @@ import {
   databaseGrantsBatch,
   databaseUsersBatch,
   type LoginRow,
-  resultSet,
   rows,
   type SessionIdentityRow,
   serverPermissionsBatch,
   serverRolesBatch,
 } from './sqlserver-catalog';
 import type { SqlSession } from './sqlserver-connection';
+import { planDatabaseGrants, planPermissions, refuseUngrantable } from './sqlserver-grant-plan';
 import {
   describeAction,
   type PermissionAction,
   type PermissionRow,
-  permissionsOf,
-  planPermissionSync,
   planRoleSync,
   type RoleMemberRow,
-  UnsupportedPermissionClassError,
 } from './sqlserver-permission-sync';
 import {
   alterLoginPropertiesBatch,
@@ -65,29 +62,6 @@ function plannedPermissions(
   wrap: (b: SqlBatch) => SqlBatch,
 ): Step[] {
   return actions.map((a) => ({ batch: wrap(permissionBatch(a, grantee)), what: describeAction(a, grantee) }));
-}
-
-function planPermissions(
-  rows: readonly PermissionRow[],
-  original: string | undefined,
-  clone: string,
-  where: string,
-) {
-  try {
-    return planPermissionSync(
-      original === undefined ? [] : permissionsOf(rows, original),
-      permissionsOf(rows, clone),
-    );
-  } catch (error) {
-    if (error instanceof UnsupportedPermissionClassError) {
-      throw new SqlServerRefusalError(
-        `${where}: ${error.message}; nothing was changed`,
-        {},
-        { cause: error },
-      );
-    }
-    throw error;
-  }
 }
 
 const NEW_LOGIN_CONNECT = (login: string): PermissionRow => ({
@@ -144,8 +118,9 @@ async function planDatabase(
     wrap(databaseGrantsBatch(originalUser?.name ?? '', cloneUserName)),
     `grant read in ${database}`,
   );
-  const roleRows = resultSet<RoleMemberRow>(sets, 0);
-  const permissionRows = resultSet<PermissionRow>(sets, 1);
+  const plan = planDatabaseGrants(sets, originalUser?.name, cloneUserName, cloneUser !== undefined, database);
+  refuseUngrantable(plan, cloneUserName, database);
+  const { roles, actions } = plan;
   const steps: Step[] = [];
   if (!cloneUser) {
     steps.push({
@@ -161,7 +136,6 @@ async function planDatabase(
       what: `default schema of [${cloneUserName}] in ${database}`,
     });
   }
-  const roles = planRoleSync(roleRows, originalUser?.name ?? '', cloneUserName);
   for (const role of roles.add) {
     steps.push({
       batch: wrap(databaseRoleMemberBatch('ADD', role, cloneUserName)),
@@ -174,7 +148,6 @@ async function planDatabase(
       what: `dropped [${cloneUserName}] from role [${role}] in ${database}`,
     });
   }
-  const actions = planPermissions(permissionRows, originalUser?.name, cloneUserName, `database ${database}`);
   steps.push(
     ...plannedPermissions(actions, cloneUserName, wrap).map((s) => ({
       ...s,
@@ -308,13 +281,9 @@ export async function upsertContainedClone(
   const problem = passwordPolicyProblem(change.newPassword, username, true);
   if (problem) throw new SqlServerInputError(problem);
   const sets = await session.run(databaseGrantsBatch(original, clone), 'grant read');
-  const roles = planRoleSync(resultSet<RoleMemberRow>(sets, 0), original, clone);
-  const actions = planPermissions(
-    resultSet<PermissionRow>(sets, 1),
-    original,
-    clone,
-    `database ${identity.database_name}`,
-  );
+  const plan = planDatabaseGrants(sets, original, clone, cloneUser !== undefined, identity.database_name);
+  refuseUngrantable(plan, clone, identity.database_name);
+  const { roles, actions } = plan;
 
   const changes: string[] = [];
   const apply = async (batch: SqlBatch, what: string) => {

@@ -4,12 +4,15 @@
  * to add members to each server role the original is in, and in each database where the clone
  * gets a user (the secret's database; with dbname master, every database the superuser can enter
  * where the original has a user) ALTER ANY USER and the right to add members to the original's
- * database roles. A contained-user original needs the database part in its own database only.
+ * database roles, and db_owner or CONTROL there for the permissions to copy. A contained-user
+ * original needs the database part in its own database only.
  * Only what the clone does not hold yet is asked for: a role the clone already has needs no grant.
  */
+import { SqlServerRefusalError } from './errors';
 import {
   ACCESSIBLE_DATABASES_SQL,
   type DatabaseUserRow,
+  databaseGrantsBatch,
   databaseUsersBatch,
   type LoginRow,
   loginsBatch,
@@ -20,6 +23,7 @@ import {
   sessionIdentity,
 } from './sqlserver-catalog';
 import type { SqlSession } from './sqlserver-connection';
+import { planDatabaseGrants, ungrantablePermissions } from './sqlserver-grant-plan';
 import { planRoleSync, type RoleMemberRow } from './sqlserver-permission-sync';
 import { inDatabase, type SqlBatch } from './sqlserver-sql';
 
@@ -72,7 +76,39 @@ function who(identity: SessionIdentityRow): string {
     : `login ${quoted(identity.login_name ?? '')}`;
 }
 
-/** The database part, in the current database of `batch`'s wrapping: ALTER ANY USER and the roles. */
+/**
+ * The permission changes the clone's user needs in `database` that this session may not make
+ * (without db_owner or CONTROL on the database), planned from the grants read the rotation runs.
+ */
+async function permissionProblems(
+  session: SqlSession,
+  wrap: (b: SqlBatch) => SqlBatch,
+  database: string,
+  me: string,
+  originalUser: string,
+  cloneUser: string,
+  cloneExists: boolean,
+): Promise<string[]> {
+  const sets = await session.run(
+    wrap(databaseGrantsBatch(originalUser, cloneUser)),
+    `grant read in ${database}`,
+  );
+  try {
+    const cannot = ungrantablePermissions(
+      planDatabaseGrants(sets, originalUser, cloneUser, cloneExists, database),
+      cloneUser,
+    );
+    if (cannot.length === 0) return [];
+    return [
+      `${me} cannot copy ${cannot.join('; ')} in database ${database} (needs db_owner or CONTROL on the database); the rotation refuses before any change`,
+    ];
+  } catch (error) {
+    if (error instanceof SqlServerRefusalError) return [error.message];
+    throw error;
+  }
+}
+
+/** The database part, in the current database of `batch`'s wrapping: ALTER ANY USER, the roles, the permissions. */
 async function databaseProblems(
   session: SqlSession,
   wrap: (b: SqlBatch) => SqlBatch,
@@ -80,6 +116,7 @@ async function databaseProblems(
   me: string,
   originalUser: string,
   cloneUser: string,
+  cloneExists: boolean,
 ): Promise<string[]> {
   const sets = await session.run(
     wrap(superuserDatabaseBatch(originalUser, cloneUser)),
@@ -99,14 +136,17 @@ async function databaseProblems(
     .map((r) => r.role_name);
   if (fixed.length > 0) {
     problems.push(
-      `${me} cannot add members to fixed database role(s) ${list(fixed)} in database ${database}, which ${quoted(originalUser)} is in (only db_owner can)`,
+      `${me} cannot add members to fixed database role(s) ${list(fixed)} in database ${database}, which ${quoted(originalUser)} is in (only db_owner can); the rotation refuses before any change`,
     );
   }
   if (other.length > 0) {
     problems.push(
-      `${me} cannot add members to database role(s) ${list(other)} in database ${database}, which ${quoted(originalUser)} is in (needs ALTER on the role, ALTER ANY ROLE or db_owner)`,
+      `${me} cannot add members to database role(s) ${list(other)} in database ${database}, which ${quoted(originalUser)} is in (needs ALTER on the role, ALTER ANY ROLE or db_owner); the rotation refuses before any change`,
     );
   }
+  problems.push(
+    ...(await permissionProblems(session, wrap, database, me, originalUser, cloneUser, cloneExists)),
+  );
   return problems;
 }
 
@@ -153,7 +193,8 @@ export async function sqlServerSuperuserPrivilegeProblems(
         `${quoted(original)} is neither a SQL Server login nor a contained user with a password in database ${identity.database_name}`,
       ];
     }
-    return databaseProblems(session, same, identity.database_name, me, original, clone);
+    const cloneExists = users.some((u) => u.name === clone);
+    return databaseProblems(session, same, identity.database_name, me, original, clone, cloneExists);
   }
 
   const problems: string[] = [];
@@ -192,8 +233,19 @@ export async function sqlServerSuperuserPrivilegeProblems(
       }
       continue;
     }
-    const cloneUser = users.find((u) => u.login_name === clone)?.name ?? `${originalUser.name}_clone`;
-    problems.push(...(await databaseProblems(session, wrap, database, me, originalUser.name, cloneUser)));
+    const existing = users.find((u) => u.login_name === clone)?.name;
+    const cloneUser = existing ?? `${originalUser.name}_clone`;
+    problems.push(
+      ...(await databaseProblems(
+        session,
+        wrap,
+        database,
+        me,
+        originalUser.name,
+        cloneUser,
+        existing !== undefined,
+      )),
+    );
   }
   return problems;
 }

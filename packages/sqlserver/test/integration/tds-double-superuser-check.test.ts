@@ -82,7 +82,7 @@ describe('TDS protocol double, not a real SQL Server: rotor doctor superuser che
       'login "helpdesk" lacks ALTER ANY LOGIN, which creating login "app_clone" and setting its password need',
       expect.stringContaining('server role(s) bulkadmin, processadmin,'),
       'login "helpdesk" lacks ALTER ANY USER in database shop, which creating user "app_user_clone" there needs',
-      'login "helpdesk" cannot add members to fixed database role(s) db_datareader in database shop, which "app_user" is in (only db_owner can)',
+      'login "helpdesk" cannot add members to fixed database role(s) db_datareader in database shop, which "app_user" is in (only db_owner can); the rotation refuses before any change',
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { Deadline, Logger } from '@rotor/rotation-core';
-import { SqlServerInputError, SqlServerRefusalError } from '../../src/errors';
+import { SqlServerInputError, SqlServerRefusalError, SqlServerUngrantableError } from '../../src/errors';
 import { classifySqlServerError } from '../../src/sqlserver-connection';
 import { createSqlServerEngine } from '../../src/sqlserver-engine';
 import { ownPasswordBatch, setLoginPasswordBatch } from '../../src/sqlserver-sql';
@@ -149,7 +149,8 @@ describe('single-user over a recording double, not a real server', () => {
 });
 
 describe('alternating users over a recording double, not a real server', () => {
-  const grants = () => [DATABASE_ROLES, DATABASE_PERMISSIONS];
+  const OWNER = [{ may_grant_permissions: 1 }];
+  const grants = () => [DATABASE_ROLES, DATABASE_PERMISSIONS, OWNER];
   const users = (withClone: boolean) => [
     [
       {
@@ -185,6 +186,7 @@ describe('alternating users over a recording double, not a real server', () => {
       'grant read in sales': [
         DATABASE_ROLES.filter((r) => r.member_name === 'app_user'),
         DATABASE_PERMISSIONS.filter((r) => r.grantee_name === 'app_user'),
+        OWNER,
       ],
     });
     const outcome = await engine.upsertAlternateUser(s, alternate('app_clone'), context());
@@ -200,7 +202,7 @@ describe('alternating users over a recording double, not a real server', () => {
       'created user [app_user_clone] in sales',
       'added [app_user_clone] to role [db_datareader] in sales',
       'added [app_user_clone] to role [reporting]role] in sales',
-      'GRANT CONNECT TO [app_user_clone] in sales',
+      // CONNECT comes with CREATE USER: not granted again.
       'GRANT CREATE TABLE TO [app_user_clone] in sales',
       'GRANT SELECT ON OBJECT::[sales].[orders] TO [app_user_clone] in sales',
       'DENY UPDATE ON OBJECT::[sales].[orders] ([total]) TO [app_user_clone] in sales',
@@ -283,6 +285,7 @@ describe('alternating users over a recording double, not a real server', () => {
       'grant read in hr': [
         [],
         [{ grantee_name: 'app_clone', class: 0, permission_name: 'CONNECT', state: 'G' }],
+        OWNER,
       ],
     });
     await engine.upsertAlternateUser(s, alternate('app_clone'), context());
@@ -310,6 +313,7 @@ describe('alternating users over a recording double, not a real server', () => {
       'grant read': [
         [{ member_name: 'app', role_name: 'db_datareader' }],
         [{ grantee_name: 'app', class: 0, permission_name: 'CONNECT', state: 'G' }],
+        OWNER,
       ],
     });
     const outcome = await engine.upsertAlternateUser(s, alternate('app_clone'), context());
@@ -317,7 +321,6 @@ describe('alternating users over a recording double, not a real server', () => {
     expect(s.changes()).toEqual([
       'created contained user [app_clone]',
       'added [app_clone] to role [db_datareader]',
-      'GRANT CONNECT TO [app_clone]',
       'ALTER USER password',
     ]);
     expect(s.sent.at(-1)?.sql).toContain("N'ALTER USER ' + QUOTENAME(@name)");
@@ -389,6 +392,103 @@ describe('alternating users over a recording double, not a real server', () => {
     expect(s.changes()).toEqual([]);
   });
 
+  describe('a database role or permission this superuser may not hand out (RDS master user not db_owner)', () => {
+    const connect = { grantee_name: 'app_user', class: 0, permission_name: 'CONNECT', state: 'G' };
+    const notOwner = (roles: object[], permissions: object[] = [connect]) => ({
+      'identity read': identity(),
+      'login read': [[login('app')]],
+      'server role read': [SERVER_ROLES.filter((r) => r.member_name === 'app')],
+      'server permission read': [[]],
+      'user read in sales': users(false),
+      'grant read in sales': [roles, permissions, [{ may_grant_permissions: 0 }]],
+    });
+
+    it.each([
+      [
+        'a fixed role the original holds',
+        [{ member_name: 'app_user', role_name: 'db_datareader', is_fixed_role: true, manageable: 0 }],
+        [connect],
+        /database sales: this superuser cannot copy membership of role \[db_datareader\] to the clone \(a fixed database role takes members only from db_owner; make the superuser db_owner there, or give \[app_user_clone\] these yourself\); nothing was changed/,
+      ],
+      [
+        'a user-defined role without ALTER on it',
+        [{ member_name: 'app_user', role_name: 'reporting', is_fixed_role: false, manageable: 0 }],
+        [connect],
+        /membership of role \[reporting\] .*ALTER on it, ALTER ANY ROLE or db_owner/,
+      ],
+      [
+        'a permission, without db_owner or CONTROL on the database',
+        [],
+        [connect, ...DATABASE_PERMISSIONS.slice(2, 3)],
+        /GRANT SELECT ON OBJECT::\[sales\]\.\[orders\] TO \[app_user_clone\] .*needs db_owner or CONTROL on the database/,
+      ],
+    ])('refuses before any change: %s', async (_n, roles, permissions, message) => {
+      const s = new RecordingSession(notOwner(roles, permissions));
+      const failure = engine.upsertAlternateUser(s, alternate('app_clone'), context());
+      await expect(failure).rejects.toThrow(SqlServerUngrantableError);
+      await expect(failure).rejects.toThrow(message);
+      expect(s.changes()).toEqual([]);
+    });
+
+    it('refuses when the clone user is in a role beyond the original that it may not leave', async () => {
+      const s = new RecordingSession({
+        ...notOwner([
+          { member_name: 'app_user_clone', role_name: 'db_owner', is_fixed_role: true, manageable: 0 },
+        ]),
+        'login read': [[login('app'), login('app_clone')]],
+        'user read in sales': users(true),
+      });
+      const failure = engine.upsertAlternateUser(s, alternate('app'), context());
+      await expect(failure).rejects.toThrow(/removal from role \[db_owner\]/);
+      expect(s.changes()).toEqual([]);
+    });
+
+    it('completes when the clone already holds the role and nothing needs granting', async () => {
+      const held = ['app_user', 'app_user_clone'].map((m) => ({
+        member_name: m,
+        role_name: 'db_datareader',
+        is_fixed_role: true,
+        manageable: 0,
+      }));
+      const s = new RecordingSession({
+        ...notOwner(held, [connect, { ...connect, grantee_name: 'app_user_clone' }]),
+        'login read': [[login('app'), login('app_clone')]],
+        'user read in sales': users(true),
+      });
+      await engine.upsertAlternateUser(s, alternate('app'), context());
+      expect(s.changes().at(-1)).toBe('ALTER LOGIN password');
+      expect(s.changes().some((c) => c.includes('db_datareader'))).toBe(false);
+    });
+
+    it('a contained original is refused the same way', async () => {
+      const s = new RecordingSession({
+        'identity read': identity({ containment: 1 }),
+        'login read': [[]],
+        'user read': [
+          [
+            {
+              name: 'app',
+              type: 'S',
+              authentication_type: 2,
+              default_schema_name: 'dbo',
+              login_name: null,
+              is_dbo: 0,
+            },
+          ],
+        ],
+        'grant read': [
+          [{ member_name: 'app', role_name: 'db_datawriter', is_fixed_role: true, manageable: 0 }],
+          [{ grantee_name: 'app', class: 0, permission_name: 'CONNECT', state: 'G' }],
+          [{ may_grant_permissions: 0 }],
+        ],
+      });
+      await expect(engine.upsertAlternateUser(s, alternate('app_clone'), context())).rejects.toThrow(
+        /membership of role \[db_datawriter\]/,
+      );
+      expect(s.changes()).toEqual([]);
+    });
+  });
+
   it('a driver error half-way propagates and the password is not set', async () => {
     const s = new RecordingSession({
       'identity read': identity(),
@@ -396,7 +496,11 @@ describe('alternating users over a recording double, not a real server', () => {
       'server role read': [[]],
       'server permission read': [[]],
       'user read in sales': users(false),
-      'grant read in sales': [[], []],
+      'grant read in sales': [
+        [],
+        [{ grantee_name: 'app_user', class: 0, permission_name: 'CONNECT', state: 'G' }],
+        OWNER,
+      ],
       'created user [app_user_clone] in sales': () =>
         Object.assign(new Error('permission denied'), { number: 15247 }),
     });

@@ -27,6 +27,13 @@ const inDatabase = (alterAnyUser: number, roles: object[] = []) => [
   roles,
 ];
 
+/** The grants read: only CONNECT (which CREATE USER gives) unless `more`; `mayGrant` db_owner or CONTROL. */
+const grants = (mayGrant: number, grantee = 'app_user', more: object[] = []) => [
+  [],
+  [{ grantee_name: grantee, class: 0, permission_name: 'CONNECT', state: 'G' }, ...more],
+  [{ may_grant_permissions: mayGrant }],
+];
+
 /** RDS's master user: not sysadmin; ALTER ANY LOGIN; member of processadmin and setupadmin only. */
 const RDS_SERVER_ROLES = [
   { member_name: 'app', role_name: 'processadmin', is_fixed_role: true, manageable: 1 },
@@ -48,6 +55,7 @@ describe('rotor doctor superuser check over a recording double, not a real serve
       'superuser permission read in sales': inDatabase(1, [
         { role_name: 'db_datareader', is_fixed_role: 1, manageable: 1 },
       ]),
+      'grant read in sales': grants(1),
     });
     expect(await sqlServerSuperuserPrivilegeProblems(session, 'app')).toEqual([]);
     // Names travel as parameters; the database check runs inside the secret's database.
@@ -69,6 +77,7 @@ describe('rotor doctor superuser check over a recording double, not a real serve
       'server role read': [RDS_SERVER_ROLES],
       'user read in sales': [[appUser]],
       'superuser permission read in sales': inDatabase(1),
+      'grant read in sales': grants(0),
     });
     const problems = await sqlServerSuperuserPrivilegeProblems(session, 'app');
     expect(problems).toHaveLength(1);
@@ -92,6 +101,7 @@ describe('rotor doctor superuser check over a recording double, not a real serve
         { role_name: 'reporting', is_fixed_role: 0, manageable: 0 },
         { role_name: 'db_datareader', is_fixed_role: 1, manageable: 1 },
       ]),
+      'grant read in sales': grants(0),
     });
     expect(await sqlServerSuperuserPrivilegeProblems(session, 'app')).toEqual([
       'login "helpdesk" lacks ALTER ANY LOGIN, which creating login "app_clone" and setting its password need',
@@ -99,8 +109,8 @@ describe('rotor doctor superuser check over a recording double, not a real serve
         /^login "helpdesk" cannot add "app_clone" to server role\(s\) app_monitoring, .*needs ALTER ANY SERVER ROLE or ownership/,
       ),
       'login "helpdesk" lacks ALTER ANY USER in database sales, which creating user "app_user_clone" there needs',
-      'login "helpdesk" cannot add members to fixed database role(s) db_datawriter in database sales, which "app_user" is in (only db_owner can)',
-      'login "helpdesk" cannot add members to database role(s) reporting in database sales, which "app_user" is in (needs ALTER on the role, ALTER ANY ROLE or db_owner)',
+      'login "helpdesk" cannot add members to fixed database role(s) db_datawriter in database sales, which "app_user" is in (only db_owner can); the rotation refuses before any change',
+      'login "helpdesk" cannot add members to database role(s) reporting in database sales, which "app_user" is in (needs ALTER on the role, ALTER ANY ROLE or db_owner); the rotation refuses before any change',
     ]);
   });
 
@@ -115,12 +125,50 @@ describe('rotor doctor superuser check over a recording double, not a real serve
       'user read in master': [[]],
       'user read in sales': [[appUser, { ...appUser, name: 'app_user_clone', login_name: 'app_clone' }]],
       'superuser permission read in sales': inDatabase(0),
+      'grant read in sales': [
+        [],
+        ['app_user', 'app_user_clone'].map((g) => ({
+          grantee_name: g,
+          class: 0,
+          permission_name: 'CONNECT',
+          state: 'G',
+        })),
+        [{ may_grant_permissions: 0 }],
+      ],
     });
     expect(await sqlServerSuperuserPrivilegeProblems(session, 'app')).toEqual([
       expect.stringContaining('lacks ALTER ANY USER in database sales'),
     ]);
     // A database without the original's user needs nothing (the engine skips it too).
     expect(session.sent.map((s) => s.what)).not.toContain('superuser permission read in hr');
+  });
+
+  it('without db_owner or CONTROL on the database: names each permission the clone would need', async () => {
+    const select = {
+      grantee_name: 'app_user',
+      class: 1,
+      permission_name: 'SELECT',
+      state: 'G',
+      schema_name: 'dbo',
+      securable_name: 'orders',
+    };
+    const session = new RecordingSession({
+      'identity read': identity({ login_name: 'rds_master' }),
+      'login read': appLogin,
+      'superuser permission read': server(0, 1),
+      'server role read': [[]],
+      'user read in sales': [[appUser]],
+      'superuser permission read in sales': inDatabase(1),
+      'grant read in sales': grants(0, 'app_user', [select]),
+    });
+    expect(await sqlServerSuperuserPrivilegeProblems(session, 'app')).toEqual([
+      'login "rds_master" cannot copy GRANT SELECT ON OBJECT::[dbo].[orders] TO [app_user_clone] in database sales (needs db_owner or CONTROL on the database); the rotation refuses before any change',
+    ]);
+    expect(session.sent.find((s) => s.what === 'grant read in sales')?.params).toMatchObject({
+      rotor_database: 'sales',
+      original_user: 'app_user',
+      clone_user: 'app_user_clone',
+    });
   });
 
   it('the secret names a database where the original login has no user: says the rotation refuses', async () => {
@@ -144,6 +192,7 @@ describe('rotor doctor superuser check over a recording double, not a real serve
       'user read': [[{ name: 'app', type: 'S', authentication_type: 2, login_name: null, is_dbo: 0 }]],
       'superuser permission read in sales': (b) =>
         b.sql.includes('USE ') ? new Error('the current database needs no USE') : inDatabase(0),
+      'grant read in sales': grants(0, 'app'),
     });
     expect(await sqlServerSuperuserPrivilegeProblems(contained, 'app')).toEqual([
       'contained user "owner" lacks ALTER ANY USER in database sales, which creating user "app_clone" there needs',

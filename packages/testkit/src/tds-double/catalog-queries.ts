@@ -161,11 +161,15 @@ function databaseUsers(scope: Scope, contained: boolean): ResultSet {
   };
 }
 
+/** Roles, permissions, and whether the session may hand out database permissions (db_owner or CONTROL). */
 function databaseGrants(scope: Scope): ResultSet[] {
-  const db = scope.database;
+  const { state, database: db } = scope;
+  const me = state.databaseUserName(db, scope.login, scope.containedUser);
   const names = new Set([param(scope, 'original_user'), param(scope, 'clone_user')]);
   const roles = [...db.roles].flatMap(([role, r]) =>
-    [...r.members].filter((m) => names.has(m)).map((m) => [m, role]),
+    [...r.members]
+      .filter((m) => names.has(m))
+      .map((m) => [m, role, r.fixed, state.mayManageDatabaseRole(db, me, role) ? 1 : 0]),
   );
   const permissions = db.permissions
     .filter((p) => names.has(p.grantee))
@@ -177,12 +181,16 @@ function databaseGrants(scope: Scope): ResultSet[] {
       p.class === 4 ? (p.principalType === 'ROLE' ? 'R' : 'S') : null,
     ]);
   return [
-    { columns: cols('member_name role_name'), rows: roles },
+    { columns: cols('member_name role_name is_fixed_role:bit manageable:int'), rows: roles },
     {
       columns: cols(
         'grantee_name class:int class_desc permission_name state state_desc schema_name securable_name column_name principal_type',
       ),
       rows: permissions,
+    },
+    {
+      columns: cols('may_grant_permissions:int'),
+      rows: [[state.mayGrantDatabasePermissions(db, me) ? 1 : 0]],
     },
   ];
 }

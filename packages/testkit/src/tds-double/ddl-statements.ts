@@ -37,10 +37,10 @@ function requireDatabasePermission(scope: Scope, permission: string): void {
   if (!scope.state.hasDatabasePermission(scope.database, user, permission)) throw NO_PERMISSION();
 }
 
-/** Database-level administration: sysadmin, the owner, or db_owner. */
+/** Database GRANT/DENY/REVOKE: sysadmin, the owner, db_owner or CONTROL on the database. */
 function requireDbAdmin(scope: Scope): void {
   const user = scope.state.databaseUserName(scope.database, scope.login, scope.containedUser);
-  if (user === 'dbo' || (user && scope.database.roles.get('db_owner')?.members.has(user))) return;
+  if (scope.state.mayGrantDatabasePermissions(scope.database, user)) return;
   throw NO_PERMISSION();
 }
 

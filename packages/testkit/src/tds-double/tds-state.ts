@@ -235,6 +235,11 @@ export class TdsDoubleState {
     return role.fixed ? role.members.has(login) : this.hasServerPermission(login, 'ALTER ANY SERVER ROLE');
   }
 
+  /** Whether database user `user` may GRANT, DENY and REVOKE any database permission: dbo, db_owner or CONTROL. */
+  mayGrantDatabasePermissions(db: Database, user: string | undefined): boolean {
+    return this.hasDatabasePermission(db, user, 'CONTROL');
+  }
+
   /** Whether database user `user` may add members to `role`: a fixed one needs db_owner, another ALTER ANY ROLE. */
   mayManageDatabaseRole(db: Database, user: string | undefined, role: string): boolean {
     if (user === undefined) return false;
