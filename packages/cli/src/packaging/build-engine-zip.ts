@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { controlPlaneServices, type EngineModule } from '@rotor/rotation-core';
 import { PackagingError } from '../errors';
-import { bundleHandlers, NODE_TARGET } from './bundle-handlers';
+import { bundleHandlers, MAIN_FIELDS, NODE_TARGET } from './bundle-handlers';
 import { bundleControlPlaneSdks } from './control-plane-sdks';
 import { handlerEntryPoint, packageDirectory, STRATEGIES } from './engine-packages';
 import { rdsCaBundlePem } from './rds-ca-bundle';
@@ -46,13 +46,14 @@ export async function buildEngineZip(options: BuildEngineZipOptions): Promise<Bu
     resolveFrom: packageDir,
     workingDirectory: options.repoRoot,
     target: NODE_TARGET,
+    mainFields: MAIN_FIELDS,
     ...(options.sourcemap ? { sourcemap: true } : {}),
   });
   const handlers = await bundleHandlers({
     entryPoints,
     workingDirectory: options.repoRoot,
     omit: module.bundleOmits,
-    controlPlaneSdks: { sdks, borrowed: sdkFiles.borrowed, resolveFrom: packageDir },
+    controlPlaneSdks: { sdks, lent: sdkFiles.lent, resolveFrom: packageDir },
     ...(options.sourcemap ? { sourcemap: true } : {}),
   });
   const bundled = {

@@ -7,6 +7,8 @@ import {
   assertLentPackagesBundled,
   type ControlPlaneSdk,
   isControlPlaneSdkFile,
+  keptInputs,
+  type Lent,
   lendToControlPlaneSdks,
 } from './control-plane-sdks';
 
@@ -31,7 +33,7 @@ export interface BundleOptions {
    */
   readonly controlPlaneSdks?: {
     readonly sdks: readonly ControlPlaneSdk[];
-    readonly borrowed: readonly string[];
+    readonly lent: Lent;
     readonly resolveFrom: string;
   };
 }
@@ -41,12 +43,17 @@ export type BundledFiles = Map<string, Uint8Array>;
 
 export interface Bundle {
   readonly files: BundledFiles;
-  /** Every source file inside the bundle, relative to the working directory (esbuild's metafile). */
+  /** Every source file with code in the bundle, relative to the working directory (esbuild's metafile). */
   readonly inputs: readonly string[];
 }
 
 // The Lambda runtime the zips are for (nodejs22.x).
 export const NODE_TARGET = 'node22';
+/**
+ * ES modules first (the AWS SDK's `dist-es`), so esbuild keeps only what the handlers reach
+ * instead of every export of each CommonJS build.
+ */
+export const MAIN_FIELDS: readonly string[] = ['module', 'main'];
 
 /**
  * Bundles handlers for Lambda: CommonJS, minified, with the database driver and the AWS SDK
@@ -67,6 +74,7 @@ export async function bundleHandlers(options: BundleOptions): Promise<Bundle> {
       platform: 'node',
       format: 'cjs',
       target: NODE_TARGET,
+      mainFields: [...MAIN_FIELDS],
       minify: true,
       legalComments: 'none',
       sourcemap: options.sourcemap ? 'linked' : false,
@@ -77,7 +85,7 @@ export async function bundleHandlers(options: BundleOptions): Promise<Bundle> {
         without(options.omit ?? {}),
         lendToControlPlaneSdks(
           options.controlPlaneSdks?.sdks ?? [],
-          options.controlPlaneSdks?.borrowed ?? [],
+          options.controlPlaneSdks?.lent ?? new Map(),
           options.controlPlaneSdks?.resolveFrom ?? options.workingDirectory,
         ),
       ],
@@ -103,7 +111,7 @@ export async function bundleHandlers(options: BundleOptions): Promise<Bundle> {
       file.contents,
     );
   }
-  return { files, inputs: Object.keys(result.metafile.inputs).sort() };
+  return { files, inputs: keptInputs(result.metafile) };
 }
 
 /**

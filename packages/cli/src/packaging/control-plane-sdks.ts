@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type { ControlPlaneService } from '@rotor/rotation-core';
-import { type BuildResult, build, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, type BuildResult, build, type Metafile, type Plugin } from 'esbuild';
 import { PackagingError } from '../errors';
 
 /**
@@ -21,9 +21,10 @@ import { PackagingError } from '../errors';
  *   loads them. `rds-sdk.js` is one function, `load(lend)` (esbuild's output inside it, so
  *   nothing in it runs before), which the handler calls with `lend(name)`, returning the
  *   handler's own instance of a borrowed package (`@smithy/core/client`,
- *   `@aws-sdk/core/protocols`, the credential providers, ...). What stays in `rds-sdk.js` is the
- *   RDS client, its endpoint rules, the schemas of the commands used and the errors RDS may
- *   answer.
+ *   `@aws-sdk/core/protocols`, the credential providers, ...): of an ES module, only the exports
+ *   the SDK file imports, so the handler keeps no more of it than those. What stays in
+ *   `rds-sdk.js` is the RDS client, its endpoint rules, the schemas of the commands used and the
+ *   errors RDS may answer.
  */
 export type ControlPlaneSdk = ControlPlaneService;
 
@@ -34,7 +35,12 @@ export interface ControlPlaneSdkFiles {
   readonly inputs: readonly string[];
   /** The packages they borrow from the handler, sorted. */
   readonly borrowed: readonly string[];
+  /** What they import of each borrowed package: names, or the whole module. */
+  readonly lent: Lent;
 }
+
+/** Borrowed package → the names imported from it, or `'module'`: the whole module. */
+export type Lent = ReadonlyMap<string, readonly string[] | 'module'>;
 
 // Where rotation-core requires the clients, and the files they become.
 const SDK_REQUEST = /^\.\/(rds|redshift|redshift-serverless)-sdk$/;
@@ -72,41 +78,48 @@ export interface ControlPlaneSdkOptions {
   readonly resolveFrom: string;
   readonly workingDirectory: string;
   readonly target: string;
+  /** package.json fields esbuild resolves packages by: the handlers' own, so both see the same files. */
+  readonly mainFields: readonly string[];
   readonly sourcemap?: boolean;
 }
 
 /** Builds `<name>-sdk.js` for each SDK, borrowing what the handler's Secrets Manager client has. */
 export async function bundleControlPlaneSdks(options: ControlPlaneSdkOptions): Promise<ControlPlaneSdkFiles> {
   const outdir = join(options.workingDirectory, 'dist', 'bundle');
-  if (options.sdks.length === 0) return { files: new Map(), inputs: [], borrowed: [] };
+  if (options.sdks.length === 0) return { files: new Map(), inputs: [], borrowed: [], lent: new Map() };
   const lender = lenderDirectory(options.resolveFrom);
-  const carried = await lenderImports(lender, options.workingDirectory);
+  const carried = await lenderImports(lender, options);
   const borrowed = new Set<string>();
+  const common: BuildOptions & { write: false; metafile: true } = {
+    entryPoints: options.sdks.map((sdk) => ({
+      out: `${sdk}-sdk`,
+      in: sdkSource(sdk, options.resolveFrom),
+    })),
+    absWorkingDir: options.workingDirectory,
+    outdir,
+    write: false,
+    bundle: true,
+    platform: 'node',
+    target: options.target,
+    // ES modules first: only what the exported commands reach is kept.
+    mainFields: [...options.mainFields],
+    metafile: true,
+    logLevel: 'silent',
+  };
   let result: BuildResult<{ write: false; metafile: true }>;
+  let lent: Lent;
   try {
     result = await build({
-      entryPoints: options.sdks.map((sdk) => ({
-        out: `${sdk}-sdk`,
-        in: sdkSource(sdk, options.resolveFrom),
-      })),
+      ...common,
       banner: { js: WRAPPER.banner },
       footer: { js: WRAPPER.footer },
-      absWorkingDir: options.workingDirectory,
-      outdir,
-      write: false,
-      bundle: true,
-      platform: 'node',
       format: 'cjs',
-      target: options.target,
-      // ES modules first: only what the exported commands reach is kept.
-      mainFields: ['module', 'main'],
       minify: true,
       legalComments: 'none',
       sourcemap: options.sourcemap ? 'linked' : false,
-      metafile: true,
-      logLevel: 'silent',
       plugins: [borrowFrom(lender, carried, borrowed)],
     });
+    lent = await importedNames(common, lender, carried);
   } catch (error) {
     throw new PackagingError(`esbuild failed on the control-plane SDK: ${(error as Error).message}`, {
       cause: error,
@@ -121,14 +134,63 @@ export async function bundleControlPlaneSdks(options: ControlPlaneSdkOptions): P
   for (const file of result.outputFiles) {
     files.set(relative(outdir, file.path).split('\\').join('/'), file.contents);
   }
-  // What esbuild kept (tree-shaken files are parsed but contribute nothing).
-  const kept = Object.values(result.metafile.outputs).flatMap((o) =>
+  const inputs = keptInputs(result.metafile).filter((path) => !path.startsWith('rotor-borrowed:'));
+  const unnamed = [...borrowed].filter((path) => !lent.has(path));
+  if (unnamed.length > 0)
+    throw new PackagingError(
+      `the control-plane SDK borrows ${unnamed.sort().join(', ')} but imports nothing of it`,
+    );
+  return { files, inputs, borrowed: [...borrowed].sort(), lent };
+}
+
+/**
+ * What the SDK files import of each borrowed package, so the handler lends only that (a whole
+ * ES module lent would keep all of it in the handler): the same build as ES modules, with the
+ * borrowed packages left external, lists those imports in its output. A borrowed package
+ * reached any other way (a namespace import, a require from CommonJS) is lent whole.
+ */
+async function importedNames(common: BuildOptions, lender: string, carried: Set<string>): Promise<Lent> {
+  const borrowed = new Set<string>();
+  const result = await build({
+    ...common,
+    format: 'esm',
+    minify: false,
+    plugins: [borrowFrom(lender, carried, borrowed, true)],
+  });
+  const text = (result.outputFiles ?? []).map((f) => f.text).join('\n');
+  const lent = new Map<string, string[] | 'module'>();
+  for (const path of [...borrowed].sort()) {
+    const quoted = JSON.stringify(path);
+    const names = new Set<string>();
+    let understood = 0;
+    for (const match of text.matchAll(NAMED_IMPORT)) {
+      if (match[3] !== quoted) continue;
+      understood++;
+      if (match[1] !== undefined) names.add('default');
+      for (const spec of (match[2] ?? '').split(',')) {
+        const name = spec.trim().split(/\s+as\s+/)[0];
+        if (name !== undefined && name !== '') names.add(name);
+      }
+    }
+    // Every import or require of it (its name also occurs in bundled package.json files).
+    const everywhere = [...text.matchAll(IMPORTED)].filter((m) => m[1] === quoted).length;
+    lent.set(path, understood === everywhere ? [...names].sort() : 'module');
+  }
+  return lent;
+}
+
+// `import a, { b, c as d } from "x";`, `import { b } from "x";`, `import "x";` (esbuild's output).
+const IMPORTED = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*("[^"]+")/g;
+const NAMED_IMPORT = /^import\s*(?:([\w$]+)\s*,?\s*)?(?:\{([^}]*)\}\s*)?(?:from\s*)?("[^"]+");$/gm;
+
+/** The input files esbuild kept, sorted (tree-shaken files are parsed but contribute nothing). */
+export function keptInputs(metafile: Metafile): string[] {
+  const kept = Object.values(metafile.outputs).flatMap((o) =>
     Object.entries(o.inputs)
-      .filter(([path, i]) => i.bytesInOutput > 0 && !path.startsWith('rotor-borrowed:'))
+      .filter(([, i]) => i.bytesInOutput > 0)
       .map(([path]) => path),
   );
-  const inputs = [...new Set(kept)].sort();
-  return { files, inputs, borrowed: [...borrowed].sort() };
+  return [...new Set(kept)].sort();
 }
 
 const BUILTINS = new Set(builtinModules);
@@ -138,15 +200,16 @@ const isBare = (path: string) => !path.startsWith('.') && !path.startsWith('/') 
  * brings into the bundle: a metafile-only pass over it, resolved as the handlers resolve it.
  * Only these can be lent.
  */
-async function lenderImports(lender: string, workingDirectory: string): Promise<Set<string>> {
+async function lenderImports(lender: string, options: ControlPlaneSdkOptions): Promise<Set<string>> {
   const seen = new Set<string>();
   const pass = build({
     stdin: { contents: `require(${JSON.stringify(LENDER)});`, resolveDir: lender, loader: 'js' },
-    absWorkingDir: workingDirectory,
+    absWorkingDir: options.workingDirectory,
     write: false,
     bundle: true,
     platform: 'node',
     format: 'cjs',
+    mainFields: [...options.mainFields],
     logLevel: 'silent',
     plugins: [
       {
@@ -184,7 +247,7 @@ function packageDirectoryOf(file: string, importPath: string): string {
  * version (the same directory, resolved from that client), becomes a module that returns the
  * handler's instance.
  */
-function borrowFrom(lender: string, carried: Set<string>, borrowed: Set<string>): Plugin {
+function borrowFrom(lender: string, carried: Set<string>, borrowed: Set<string>, external = false): Plugin {
   return {
     name: 'rotor-borrow-from-handler',
     setup(b) {
@@ -204,7 +267,9 @@ function borrowFrom(lender: string, carried: Set<string>, borrowed: Set<string>)
         if (packageDirectoryOf(from.path, args.path) !== packageDirectoryOf(atLender.path, args.path))
           return undefined;
         borrowed.add(args.path);
-        return { path: args.path, namespace: 'rotor-borrowed' };
+        return external
+          ? { path: args.path, external: true }
+          : { path: args.path, namespace: 'rotor-borrowed' };
       });
       b.onLoad({ filter: /.*/, namespace: 'rotor-borrowed' }, (args) => ({
         contents: `module.exports = ${LEND}(${JSON.stringify(args.path)});`,
@@ -236,7 +301,7 @@ function assertOnlyBuiltins(metafile: Metafile): void {
  */
 export function lendToControlPlaneSdks(
   sdks: readonly ControlPlaneSdk[],
-  borrowed: readonly string[],
+  lent: Lent,
   resolveFrom: string,
 ): Plugin {
   return {
@@ -250,7 +315,7 @@ export function lendToControlPlaneSdks(
           : { path: `${args.path}.js`, external: true };
       });
       b.onLoad({ filter: /.*/, namespace: 'rotor-sdk-loader' }, (args) => ({
-        contents: `module.exports = require("./${args.path}-sdk.js")(require("rotor:lend"));`,
+        contents: `module.exports = require("./${args.path}-sdk.js")(require("rotor:lend").lend);`,
         loader: 'js',
       }));
       b.onResolve({ filter: SDK_FILE, namespace: 'rotor-sdk-loader' }, (args) => ({
@@ -259,21 +324,44 @@ export function lendToControlPlaneSdks(
       }));
       b.onResolve({ filter: /^rotor:lend$/ }, () => ({ path: 'lend', namespace: 'rotor-lend' }));
       b.onLoad({ filter: /.*/, namespace: 'rotor-lend' }, () => ({
-        contents: [
-          'module.exports = (name) => {',
-          '  switch (name) {',
-          ...borrowed.map(
-            (name) => `    case ${JSON.stringify(name)}: return require(${JSON.stringify(name)});`,
-          ),
-          '  }',
-          "  throw new Error('the handler lends no ' + name);",
-          '};',
-        ].join('\n'),
+        contents: lendModule(lent),
         resolveDir: lenderDirectory(resolveFrom),
         loader: 'js',
       }));
     },
   };
+}
+
+/**
+ * The handler's `lend(name)`: for a package the SDK files import names from, an object of those
+ * names (getters onto the handler's own bindings, marked `__esModule` as esbuild's CommonJS view of
+ * an ES module is); for one lent whole, the handler's module itself.
+ */
+function lendModule(lent: Lent): string {
+  const imports: string[] = [];
+  const cases: string[] = [];
+  [...lent].forEach(([name, names], i) => {
+    const quoted = JSON.stringify(name);
+    if (names === 'module') {
+      cases.push(`    case ${quoted}: return require(${quoted});`);
+      return;
+    }
+    const local = (j: number) => `l${i}_${j}`;
+    // Imported for its side effects alone: the handler has run it already.
+    if (names.length > 0)
+      imports.push(`import { ${names.map((n, j) => `${n} as ${local(j)}`).join(', ')} } from ${quoted};`);
+    const getters = names.map((n, j) => `get ${n}() { return ${local(j)}; }`);
+    cases.push(`    case ${quoted}: return { __proto__: null, __esModule: true, ${getters.join(', ')} };`);
+  });
+  return [
+    ...imports,
+    'export function lend(name) {',
+    '  switch (name) {',
+    ...cases,
+    '  }',
+    "  throw new Error('the handler lends no ' + name);",
+    '}',
+  ].join('\n');
 }
 
 /**

@@ -16,6 +16,7 @@ describe('rds-sdk.js', () => {
       resolveFrom: packageDirectory('@rotor/postgres'),
       workingDirectory: repoRoot,
       target: 'node22',
+      mainFields: ['module', 'main'],
     });
   }, 120_000);
 
@@ -41,6 +42,14 @@ describe('rds-sdk.js', () => {
     for (const name of ['@smithy/core', '@aws-sdk/credential-provider-node', '@smithy/node-http-handler'])
       expect(carried(name)).toEqual([]);
     expect(carried('@aws-sdk/client-rds').length).toBeGreaterThan(0);
+  });
+
+  it('names what it imports of each borrowed package, so the handler lends no more of it', () => {
+    expect([...built.lent.keys()]).toEqual(built.borrowed);
+    expect(built.lent.get('@aws-sdk/core/protocols')).toEqual(['AwsQueryProtocol']);
+    expect(built.lent.get('@smithy/core/client')).toEqual(
+      expect.arrayContaining(['Client', 'ServiceException']),
+    );
   });
 
   it('keeps only what DescribeDBInstances and DescribeDBClusters reach: no waiters, paginators or the aggregated client', () => {
