@@ -57,7 +57,7 @@ describe('database grant plan from catalog rows (pure)', () => {
           role('app_user', 'etl', false, 1),
           role('app_user_clone', 'db_ddladmin', true, 0),
         ],
-        [connect('app_user'), ...DATABASE_PERMISSIONS.slice(2, 3)],
+        [connect('app_user'), ...DATABASE_PERMISSIONS.slice(2, 3).map((p) => ({ ...p }))],
         power(0),
       ],
       'app_user',
