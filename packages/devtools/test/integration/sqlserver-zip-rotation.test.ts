@@ -17,31 +17,13 @@ import {
   type TestCertificates,
   uniqueName,
 } from '@rotor/testkit';
-import { type RotationOutcome, ZipRotationRig } from '../../src/demo/zip-rotation-rig';
+import { ZipRotationRig } from '../../src/demo/zip-rotation-rig';
+import { expectRotated } from '../support/expect-rotated';
 
 const repoRoot = findRepoRoot(__dirname);
 const tls = opensslAvailable();
 if (!tls) {
   process.stdout.write('SKIP sqlserver zip rotation: no openssl command for test certificates\n');
-}
-
-function expectRotated(outcome: RotationOutcome): void {
-  expect(outcome.failure).toBeUndefined();
-  expect(outcome.steps.map((s) => [s.step, s.ok])).toEqual([
-    ['createSecret', true],
-    ['setSecret', true],
-    ['testSecret', true],
-    ['finishSecret', true],
-  ]);
-  const previousCurrent = outcome.before.find((v) => v.stages.includes('AWSCURRENT'))?.versionId;
-  expect(outcome.after).toEqual(
-    expect.arrayContaining([
-      { versionId: outcome.versionId, stages: ['AWSCURRENT'] },
-      { versionId: previousCurrent, stages: ['AWSPREVIOUS'] },
-    ]),
-  );
-  expect(outcome.after.flatMap((v) => v.stages)).not.toContain('AWSPENDING');
-  expect(outcome.ok).toBe(true);
 }
 
 (tls ? describe : describe.skip)(

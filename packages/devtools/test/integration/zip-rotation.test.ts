@@ -18,6 +18,7 @@ import {
 import { newPassword } from '../../src/demo/new-password';
 import { type RotationOutcome, ZipRotationRig } from '../../src/demo/zip-rotation-rig';
 import { DEV_ENGINES, testAdapterFactory } from '../../src/dev-engines';
+import { expectRotated } from '../support/expect-rotated';
 
 const repoRoot = findRepoRoot(__dirname);
 // The README's numbers: createSecret 4, setSecret 3 (alternating 4), testSecret 2, finishSecret 2.
@@ -40,27 +41,9 @@ interface Credentials {
 }
 
 /** `extraCalls`: Secrets Manager calls beyond the README's (a managed superuser's DescribeSecret, 1). */
-function expectRotated(outcome: RotationOutcome, extraCalls = 0): void {
-  expect(outcome.failure).toBeUndefined();
-  expect(outcome.steps.map((s) => [s.step, s.ok])).toEqual([
-    ['createSecret', true],
-    ['setSecret', true],
-    ['testSecret', true],
-    ['finishSecret', true],
-  ]);
-  expect(outcome.steps.reduce((sum, s) => sum + s.secretsManagerCalls, 0)).toBe(
-    EXPECTED_CALLS[outcome.strategy] + extraCalls,
-  );
-  const previousCurrent = outcome.before.find((v) => v.stages.includes('AWSCURRENT'))?.versionId;
-  // The new version is current, the old one previous, and nothing is left pending.
-  expect(outcome.after).toEqual(
-    expect.arrayContaining([
-      { versionId: outcome.versionId, stages: ['AWSCURRENT'] },
-      { versionId: previousCurrent, stages: ['AWSPREVIOUS'] },
-    ]),
-  );
-  expect(outcome.after.flatMap((v) => v.stages)).not.toContain('AWSPENDING');
-  expect(outcome.ok).toBe(true);
+/** Rotated, with the strategy's Secrets Manager calls (plus `extraCalls`, e.g. reading tags). */
+function expectRotatedWithCalls(outcome: RotationOutcome, extraCalls = 0): void {
+  expectRotated(outcome, EXPECTED_CALLS[outcome.strategy] + extraCalls);
 }
 
 for (const subject of subjects) {
@@ -119,7 +102,7 @@ for (const subject of subjects) {
     it('single-user: the new password logs in and reads the table, the old one is refused', async () => {
       const secret = await rig.createSecret(uniqueName('app-single'), adapterSecret(database, users.app));
       const outcome = await rig.rotate(secret, 'single-user');
-      expectRotated(outcome);
+      expectRotatedWithCalls(outcome);
 
       const rotated = await current(secret);
       expect(rotated.username).toBe(users.app.username);
@@ -137,13 +120,13 @@ for (const subject of subjects) {
       );
 
       const first = await rig.rotate(secret, 'alternating-users');
-      expectRotated(first);
+      expectRotatedWithCalls(first);
       const clone = await current(secret);
       expect(clone.username).toBe(`${users.app.username}_clone`);
       expect(await login(clone)).toEqual({ loggedIn: true, rows: 3 });
 
       const second = await rig.rotate(secret, 'alternating-users');
-      expectRotated(second);
+      expectRotatedWithCalls(second);
       const original = await current(secret);
       expect(original.username).toBe(users.app.username);
       expect(await login(original)).toEqual({ loggedIn: true, rows: 3 });
@@ -177,7 +160,7 @@ for (const subject of subjects) {
         );
         const outcome = await rig.rotate(secret, 'alternating-users');
         // One call more: the superuser secret's tags (DescribeSecret).
-        expectRotated(outcome, 1);
+        expectRotatedWithCalls(outcome, 1);
         expect(
           rig.output
             .records()
